@@ -1,0 +1,224 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "ka_keys.h"
+#include "ka_msg.h"
+
+#define ARENA_BLOCK (1u << 20)
+#define EMPTY UINT32_MAX
+
+struct slot {
+	uint32_t	hash;	/* low bits of the full hash */
+	uint32_t	id;
+};
+
+struct arena_block {
+	struct arena_block *next;
+	size_t		 used, size;
+	char		 text[];
+};
+
+struct ka_keys {
+	struct slot	*slots;
+	size_t		 mask;		/* slots - 1, a power of two */
+	size_t		 count;
+	const char	**texts;
+	uint32_t	*lengths;
+	size_t		 capacity;	/* of texts and lengths */
+	struct arena_block *arena;
+};
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (p == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	return p;
+}
+
+static void *
+xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (p == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	return p;
+}
+
+/*
+ * A word-at-a-time multiplicative hash: keys are short (ids, names), so
+ * a few multiplies beat byte-by-byte FNV by a wide margin.
+ */
+uint64_t
+ka_hash(const char *text, size_t length)
+{
+	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t h = UINT64_C(0x2545f4914f6cdd1d) ^ (length * k), w;
+
+	while (length >= 8) {
+		memcpy(&w, text, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+		text += 8;
+		length -= 8;
+	}
+	if (length > 0) {
+		w = 0;
+		memcpy(&w, text, length);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 32;
+	return h;
+}
+
+ka_keys *
+ka_keys_new(void)
+{
+	ka_keys *keys = xcalloc(1, sizeof(*keys));
+	size_t i;
+
+	keys->mask = 1023;
+	keys->slots = xcalloc(keys->mask + 1, sizeof(*keys->slots));
+	for (i = 0; i <= keys->mask; i++)
+		keys->slots[i].id = EMPTY;
+	return keys;
+}
+
+void
+ka_keys_free(ka_keys *keys)
+{
+	struct arena_block *b, *next;
+
+	if (keys == NULL)
+		return;
+	for (b = keys->arena; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(keys->slots);
+	free(keys->texts);
+	free(keys->lengths);
+	free(keys);
+}
+
+static char *
+arena_copy(ka_keys *keys, const char *text, size_t length)
+{
+	struct arena_block *b = keys->arena;
+	char *copy;
+
+	if (b == NULL || b->size - b->used < length + 1) {
+		size_t size = length + 1 > ARENA_BLOCK ? length + 1 : ARENA_BLOCK;
+
+		b = xcalloc(1, sizeof(*b) + size);
+		b->size = size;
+		b->next = keys->arena;
+		keys->arena = b;
+	}
+	copy = b->text + b->used;
+	memcpy(copy, text, length);
+	copy[length] = '\0';
+	b->used += length + 1;
+	return copy;
+}
+
+static void
+grow(ka_keys *keys)
+{
+	size_t new_mask = keys->mask * 2 + 1, i, j;
+	struct slot *slots = xcalloc(new_mask + 1, sizeof(*slots));
+
+	for (i = 0; i <= new_mask; i++)
+		slots[i].id = EMPTY;
+	for (i = 0; i <= keys->mask; i++) {
+		uint32_t id = keys->slots[i].id;
+
+		if (id == EMPTY)
+			continue;
+		j = ka_hash(keys->texts[id], keys->lengths[id]) & new_mask;
+		while (slots[j].id != EMPTY)
+			j = (j + 1) & new_mask;
+		slots[j] = keys->slots[i];
+	}
+	free(keys->slots);
+	keys->slots = slots;
+	keys->mask = new_mask;
+}
+
+static int
+same(const ka_keys *keys, uint32_t id, const char *text, size_t length)
+{
+	return keys->lengths[id] == length &&
+	    memcmp(keys->texts[id], text, length) == 0;
+}
+
+int64_t
+ka_keys_find(const ka_keys *keys, const char *text, size_t length)
+{
+	uint64_t h = ka_hash(text, length);
+	size_t i = h & keys->mask;
+
+	for (; keys->slots[i].id != EMPTY; i = (i + 1) & keys->mask)
+		if (keys->slots[i].hash == (uint32_t)h &&
+		    same(keys, keys->slots[i].id, text, length))
+			return keys->slots[i].id;
+	return -1;
+}
+
+uint32_t
+ka_keys_intern(ka_keys *keys, const char *text, size_t length, int *added)
+{
+	uint64_t h = ka_hash(text, length);
+	size_t i = h & keys->mask;
+	uint32_t id;
+
+	for (; keys->slots[i].id != EMPTY; i = (i + 1) & keys->mask)
+		if (keys->slots[i].hash == (uint32_t)h &&
+		    same(keys, keys->slots[i].id, text, length)) {
+			if (added != NULL)
+				*added = 0;
+			return keys->slots[i].id;
+		}
+	if (keys->count == keys->capacity) {
+		keys->capacity = keys->capacity * 2 + 256;
+		keys->texts = xrealloc(keys->texts,
+		    keys->capacity * sizeof(*keys->texts));
+		keys->lengths = xrealloc(keys->lengths,
+		    keys->capacity * sizeof(*keys->lengths));
+	}
+	if (keys->count >= EMPTY - 1 || length > UINT32_MAX)
+		ka_die(KA_EXIT_DATA, "too many distinct keys");
+	id = (uint32_t)keys->count++;
+	keys->texts[id] = arena_copy(keys, text, length);
+	keys->lengths[id] = (uint32_t)length;
+	keys->slots[i].hash = (uint32_t)h;
+	keys->slots[i].id = id;
+	/* Keep the table at most half full so probes stay short. */
+	if (keys->count * 2 > keys->mask)
+		grow(keys);
+	if (added != NULL)
+		*added = 1;
+	return id;
+}
+
+size_t
+ka_keys_count(const ka_keys *keys)
+{
+	return keys->count;
+}
+
+const char *
+ka_keys_text(const ka_keys *keys, uint32_t id)
+{
+	return keys->texts[id];
+}
+
+size_t
+ka_keys_length(const ka_keys *keys, uint32_t id)
+{
+	return keys->lengths[id];
+}

@@ -1,0 +1,928 @@
+#define _POSIX_C_SOURCE 200809L
+#include <sys/stat.h>
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "ka_msg.h"
+#include "ka_progress.h"
+#include "ka_reader.h"
+#include "ka_utf8.h"
+
+#define READ_CHUNK	(1u << 20)
+#define NOT_SEARCHED	SIZE_MAX
+
+/* libcsv's parser states (libcsv.c); only "inside a field" matters here. */
+#define LIBCSV_FIELD_BEGUN 2
+
+struct record_store {
+	char		*text;
+	size_t		 length, capacity;
+	uint32_t	*offset;
+	size_t		 nfields, offset_capacity;
+};
+
+struct ka_reader {
+	struct ka_reader_options options;
+	const char *const *files;
+	size_t		 nfiles, file_index;
+	const char	*file;
+	int		 fd;
+	int		 eof;		/* no more bytes from this file */
+
+	/* Decoded UTF-8 text; [pos, filled) is not yet consumed. */
+	char		*buf;
+	size_t		 capacity, pos, filled;
+	/* Where the next LF, CR, quote and NUL are, or NOT_SEARCHED. */
+	size_t		 next_lf, next_cr, next_quote, next_nul;
+
+	/* Conversion from another encoding, when there is one. */
+	iconv_t		 converter;
+	const char	*encoding;
+	char		*raw;
+	size_t		 raw_length, raw_capacity;
+	int		 raw_eof;
+
+	unsigned long	 line;		/* physical line at pos */
+	unsigned long	 records;	/* data records in this file */
+	int		 delimiter;
+	int		 at_file_start;
+
+	struct csv_parser csv;
+	struct record_store assembled;	/* records parsed by libcsv */
+	int		 record_done;
+	uint32_t	*split_offset;	/* fast-path field offsets */
+	size_t		 split_capacity;
+
+	struct record_store header_store;
+	ka_record	 header;
+	/* With no header line, the first record is read early, kept here. */
+	struct record_store pending_store;
+	ka_record	 pending;
+	enum ka_read_status pending_status;
+	int		 have_pending;
+	char		 header_file[4096];
+	int		 have_header;
+
+	uint64_t	 bytes_read, bytes_total;
+	struct ka_progress progress;
+
+	char		 error[1024];
+	size_t		 error_column;
+};
+
+static void
+set_error(ka_reader *r, unsigned long line, size_t column, const char *format,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static void
+set_error(ka_reader *r, unsigned long line, size_t column, const char *format,
+    ...)
+{
+	va_list args;
+	int n;
+
+	if (line > 0)
+		n = snprintf(r->error, sizeof(r->error), "%s:%lu: ", r->file,
+		    line);
+	else
+		n = snprintf(r->error, sizeof(r->error), "%s: ", r->file);
+	if (n < 0 || (size_t)n >= sizeof(r->error))
+		n = 0;
+	va_start(args, format);
+	vsnprintf(r->error + n, sizeof(r->error) - (size_t)n, format, args);
+	va_end(args);
+	r->error_column = column;
+}
+
+static void *
+xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+
+	if (q == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory (%zu bytes)", size);
+	return q;
+}
+
+int
+ka_delimiter_from_name(const char *name)
+{
+	const char *dot;
+
+	if (name == NULL || (dot = strrchr(name, '.')) == NULL)
+		return 0;
+	if (strcasecmp(dot, ".tsv") == 0 || strcasecmp(dot, ".tab") == 0)
+		return '\t';
+	return 0;
+}
+
+/* ---- input: raw bytes, decoded to UTF-8 in buf ---- */
+
+static void
+forget_searches(ka_reader *r)
+{
+	r->next_lf = r->next_cr = r->next_quote = r->next_nul = NOT_SEARCHED;
+}
+
+static void
+shift_search(size_t *where, size_t shift)
+{
+	if (*where != NOT_SEARCHED)
+		*where -= shift;
+}
+
+/* Moves unconsumed text to the front and makes room for more. */
+static void
+make_room(ka_reader *r)
+{
+	size_t shift = r->pos;
+
+	if (shift > 0) {
+		memmove(r->buf, r->buf + shift, r->filled - shift);
+		r->filled -= shift;
+		r->pos = 0;
+		shift_search(&r->next_lf, shift);
+		shift_search(&r->next_cr, shift);
+		shift_search(&r->next_quote, shift);
+		shift_search(&r->next_nul, shift);
+	}
+	/* One spare byte always: the fast path writes a NUL after the end. */
+	if (r->capacity - r->filled < READ_CHUNK / 2 + 1) {
+		r->capacity = r->capacity * 2 + READ_CHUNK;
+		r->buf = xrealloc(r->buf, r->capacity);
+	}
+}
+
+static ssize_t
+read_some(ka_reader *r, char *into, size_t size)
+{
+	ssize_t n;
+
+	do
+		n = read(r->fd, into, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		set_error(r, 0, 0, "read error: %s", strerror(errno));
+		return -1;
+	}
+	r->bytes_read += (uint64_t)n;
+	ka_progress_update(&r->progress, r->bytes_read);
+	return n;
+}
+
+/* Newlines in the text not yet consumed, to place a conversion error. */
+static unsigned long
+line_at_end(const ka_reader *r)
+{
+	unsigned long line = r->line;
+	size_t i;
+
+	for (i = r->pos; i < r->filled; i++)
+		if (r->buf[i] == '\n')
+			line++;
+	return line;
+}
+
+static int
+convert_more(ka_reader *r)
+{
+	char *in, *out;
+	size_t in_left, out_left, done;
+	ssize_t n;
+
+	if (!r->raw_eof && r->raw_length < READ_CHUNK) {
+		if (r->raw_capacity < READ_CHUNK * 2) {
+			r->raw_capacity = READ_CHUNK * 2;
+			r->raw = xrealloc(r->raw, r->raw_capacity);
+		}
+		n = read_some(r, r->raw + r->raw_length,
+		    r->raw_capacity - r->raw_length);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->raw_eof = 1;
+		r->raw_length += (size_t)n;
+	}
+	in = r->raw;
+	in_left = r->raw_length;
+	out = r->buf + r->filled;
+	out_left = r->capacity - r->filled - 1;
+	if (iconv(r->converter, &in, &in_left, &out, &out_left) == (size_t)-1) {
+		if (errno == EILSEQ) {
+			set_error(r, line_at_end(r), 0,
+			    "input is not valid %s (byte 0x%02x)", r->encoding,
+			    (unsigned char)*in);
+			return -1;
+		}
+		if (errno == EINVAL && r->raw_eof) {
+			set_error(r, line_at_end(r), 0,
+			    "input ends inside a %s character", r->encoding);
+			return -1;
+		}
+		/* E2BIG, or EINVAL with more to come: both simply wait. */
+	}
+	done = r->raw_length - in_left;
+	memmove(r->raw, in, in_left);
+	r->raw_length = in_left;
+	r->filled = (size_t)(out - r->buf);
+	if (r->raw_eof && r->raw_length == 0)
+		r->eof = 1;
+	(void)done;
+	return 0;
+}
+
+/* Reads more text into buf; 0 ok (eof set at the end), -1 error. */
+static int
+fill(ka_reader *r)
+{
+	size_t before;
+	ssize_t n;
+
+	if (r->eof)
+		return 0;
+	make_room(r);
+	before = r->filled;
+	if (r->converter != (iconv_t)-1) {
+		do
+			if (convert_more(r) < 0)
+				return -1;
+		while (r->filled == before && !r->eof);
+	} else {
+		n = read_some(r, r->buf + r->filled, r->capacity - r->filled - 1);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->eof = 1;
+		r->filled += (size_t)n;
+	}
+	/* Searches that found nothing ended at the old end: search again. */
+	if (r->next_lf == before)
+		r->next_lf = NOT_SEARCHED;
+	if (r->next_cr == before)
+		r->next_cr = NOT_SEARCHED;
+	if (r->next_quote == before)
+		r->next_quote = NOT_SEARCHED;
+	if (r->next_nul == before)
+		r->next_nul = NOT_SEARCHED;
+	return 0;
+}
+
+/* Position of the next byte c at or after from, or filled if none yet. */
+static size_t
+find(ka_reader *r, size_t *cache, int c, size_t from)
+{
+	const char *hit;
+
+	if (*cache != NOT_SEARCHED && *cache >= from)
+		return *cache;
+	hit = memchr(r->buf + from, c, r->filled - from);
+	*cache = hit ? (size_t)(hit - r->buf) : r->filled;
+	return *cache;
+}
+
+static int
+open_converter(ka_reader *r, const char *encoding)
+{
+	r->converter = iconv_open("UTF-8", encoding);
+	if (r->converter == (iconv_t)-1) {
+		set_error(r, 0, 0, "unknown encoding \"%s\" (iconv -l lists "
+		    "them)", encoding);
+		return -1;
+	}
+	r->encoding = encoding;
+	r->raw_length = 0;
+	r->raw_eof = 0;
+	return 0;
+}
+
+/*
+ * Looks at the first bytes of a file: a UTF-16 or UTF-32 byte-order mark
+ * switches to conversion; a UTF-8 one is dropped.
+ */
+static int
+start_file(ka_reader *r)
+{
+	const unsigned char *b;
+	const char *encoding = r->options.encoding;
+
+	while (r->filled - r->pos < 4 && !r->eof)
+		if (fill(r) < 0)
+			return -1;
+	b = (const unsigned char *)r->buf + r->pos;
+	if (encoding == NULL && r->filled - r->pos >= 2) {
+		if (r->filled - r->pos >= 4 && b[0] == 0xff && b[1] == 0xfe &&
+		    b[2] == 0 && b[3] == 0)
+			encoding = "UTF-32LE";
+		else if (r->filled - r->pos >= 4 && b[0] == 0 && b[1] == 0 &&
+		    b[2] == 0xfe && b[3] == 0xff)
+			encoding = "UTF-32BE";
+		else if (b[0] == 0xff && b[1] == 0xfe)
+			encoding = "UTF-16LE";
+		else if (b[0] == 0xfe && b[1] == 0xff)
+			encoding = "UTF-16BE";
+	}
+	if (encoding != NULL) {
+		/* Hand the bytes read so far to the converter as raw input. */
+		size_t have = r->filled - r->pos;
+
+		if (open_converter(r, encoding) < 0)
+			return -1;
+		if (r->raw_capacity < READ_CHUNK * 2) {
+			r->raw_capacity = READ_CHUNK * 2;
+			r->raw = xrealloc(r->raw, r->raw_capacity);
+		}
+		memcpy(r->raw, r->buf + r->pos, have);
+		r->raw_length = have;
+		r->raw_eof = r->eof;
+		r->eof = 0;
+		r->filled = r->pos;
+		forget_searches(r);
+		while (r->filled - r->pos < 3 && !r->eof)
+			if (fill(r) < 0)
+				return -1;
+		b = (const unsigned char *)r->buf + r->pos;
+	}
+	if (r->filled - r->pos >= 3 && b[0] == 0xef && b[1] == 0xbb &&
+	    b[2] == 0xbf)
+		r->pos += 3;
+	return 0;
+}
+
+/* ---- records ---- */
+
+static void
+store_reset(struct record_store *s)
+{
+	s->length = 0;
+	s->nfields = 0;
+}
+
+static void
+store_field(struct record_store *s, const char *text, size_t length)
+{
+	if (s->length + length + 1 > s->capacity) {
+		s->capacity = (s->length + length + 1) * 2 + 256;
+		s->text = xrealloc(s->text, s->capacity);
+	}
+	if (s->nfields + 2 > s->offset_capacity) {
+		s->offset_capacity = s->offset_capacity * 2 + 16;
+		s->offset = xrealloc(s->offset,
+		    s->offset_capacity * sizeof(*s->offset));
+	}
+	s->offset[s->nfields++] = (uint32_t)s->length;
+	if (length > 0)
+		memcpy(s->text + s->length, text, length);
+	s->length += length;
+	s->text[s->length++] = '\0';
+	s->offset[s->nfields] = (uint32_t)s->length;
+}
+
+static void
+on_csv_field(void *text, size_t length, void *data)
+{
+	ka_reader *r = data;
+
+	store_field(&r->assembled, text, length);
+}
+
+static void
+on_csv_record(int terminator, void *data)
+{
+	ka_reader *r = data;
+
+	(void)terminator;
+	r->record_done = 1;
+}
+
+/* libcsv must not trim spaces: the fast path keeps them too. */
+static int
+no_spaces(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static int
+is_line_end(unsigned char c)
+{
+	return c == '\r' || c == '\n';
+}
+
+/*
+ * Finds the end of the physical line starting at from: sets *end to the
+ * terminator's position (filled when the input ends without one) and
+ * returns the terminator's length (0, 1 or 2), or -1 on a read error.
+ * May read more input, which can move text: positions stay valid
+ * relative to r->pos only, so callers pass from as an offset from pos.
+ */
+static int
+line_end(ka_reader *r, size_t from_pos, size_t *end)
+{
+	size_t lf, cr, e;
+
+	for (;;) {
+		lf = find(r, &r->next_lf, '\n', r->pos + from_pos);
+		cr = find(r, &r->next_cr, '\r', r->pos + from_pos);
+		e = lf < cr ? lf : cr;
+		if (e < r->filled) {
+			if (r->buf[e] == '\r' && e + 1 == r->filled && !r->eof) {
+				/* A CR at the end of the text: is LF next? */
+				if (fill(r) < 0)
+					return -1;
+				continue;
+			}
+			*end = e;
+			if (r->buf[e] == '\r' && e + 1 < r->filled &&
+			    r->buf[e + 1] == '\n')
+				return 2;
+			return 1;
+		}
+		if (r->eof) {
+			*end = r->filled;
+			return 0;
+		}
+		if (fill(r) < 0)
+			return -1;
+	}
+}
+
+static size_t
+column_of(const char *line, size_t offset, int delimiter)
+{
+	size_t column = 1, i;
+
+	for (i = 0; i < offset; i++)
+		if (line[i] == delimiter)
+			column++;
+	return column;
+}
+
+/*
+ * Checks the text of one physical line for NUL bytes and invalid UTF-8.
+ * Fills *status and the error; the record is still returned.
+ */
+static void
+check_text(ka_reader *r, size_t start, size_t end, unsigned long line,
+    enum ka_read_status *status)
+{
+	size_t nul, bad;
+
+	if (*status != KA_READ_OK)
+		return;
+	nul = find(r, &r->next_nul, '\0', start);
+	if (nul < end) {
+		*status = KA_READ_NUL;
+		set_error(r, line, column_of(r->buf + start, nul - start,
+		    r->delimiter), "NUL byte in column %zu (is this UTF-16 or "
+		    "binary data? try --encoding)", column_of(r->buf + start,
+		    nul - start, r->delimiter));
+		return;
+	}
+	bad = ka_utf8_invalid_at(r->buf + start, end - start);
+	if (bad < end - start) {
+		size_t column = column_of(r->buf + start, bad, r->delimiter);
+
+		*status = KA_READ_BAD_UTF8;
+		set_error(r, line, column, "invalid UTF-8 (byte 0x%02x) in "
+		    "column %zu; if the file is in another encoding, give "
+		    "--encoding (e.g. GB18030, WINDOWS-1252, UTF-16LE)",
+		    (unsigned char)r->buf[start + bad], column);
+	}
+}
+
+/* A record with no quote: split in place on the delimiter. */
+static void
+split_in_place(ka_reader *r, size_t end, ka_record *rec)
+{
+	char *line = r->buf + r->pos, *p = line, *stop = r->buf + end;
+	char *hit;
+	size_t n = 0;
+	int delimiter = r->delimiter;
+
+	*stop = '\0';
+	for (;;) {
+		if (n + 2 > r->split_capacity) {
+			r->split_capacity = r->split_capacity * 2 + 64;
+			r->split_offset = xrealloc(r->split_offset,
+			    r->split_capacity * sizeof(*r->split_offset));
+		}
+		r->split_offset[n++] = (uint32_t)(p - line);
+		hit = memchr(p, delimiter, (size_t)(stop - p));
+		if (hit == NULL)
+			break;
+		*hit = '\0';
+		p = hit + 1;
+	}
+	r->split_offset[n] = (uint32_t)(stop - line + 1);
+	rec->base = line;
+	rec->offset = r->split_offset;
+	rec->nfields = n;
+}
+
+/* A record with a quote: libcsv, one physical line at a time. */
+static int
+parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
+{
+	size_t end, length;
+	int term;
+	unsigned long first_line = r->line;
+
+	store_reset(&r->assembled);
+	r->record_done = 0;
+	while (!r->record_done) {
+		term = line_end(r, 0, &end);
+		if (term < 0)
+			return -1;
+		if (end == r->pos && term == 0) {
+			/* Input ended inside the record. */
+			if (r->csv.pstate == LIBCSV_FIELD_BEGUN &&
+			    r->csv.quoted) {
+				set_error(r, first_line, 0, "unterminated "
+				    "quote: the quoted field that starts on "
+				    "this line runs to the end of input");
+				csv_fini(&r->csv, NULL, NULL, NULL);
+				return -1;
+			}
+			csv_fini(&r->csv, on_csv_field, on_csv_record, r);
+			break;
+		}
+		check_text(r, r->pos, end, r->line, status);
+		length = end - r->pos + (size_t)term;
+		if (csv_parse(&r->csv, r->buf + r->pos, length, on_csv_field,
+		    on_csv_record, r) != length) {
+			set_error(r, r->line, 0, "%s",
+			    csv_strerror(csv_error(&r->csv)));
+			return -1;
+		}
+		r->pos += length;
+		if (term > 0)
+			r->line++;
+	}
+	rec->base = r->assembled.text;
+	rec->offset = r->assembled.offset;
+	rec->nfields = r->assembled.nfields;
+	rec->line = first_line;
+	rec->end_line = r->line - 1 > first_line ? r->line - 1 : first_line;
+	return 1;
+}
+
+/*
+ * One record of the current file: 1, 0 at its end, -1 on a fatal error.
+ */
+static int
+read_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
+{
+	size_t end, quote;
+	int term;
+
+	*status = KA_READ_OK;
+	for (;;) {
+		term = line_end(r, 0, &end);
+		if (term < 0)
+			return -1;
+		if (end > r->pos || term == 0)
+			break;
+		/* A blank line is not a record (libcsv skips them too). */
+		r->pos += (size_t)term;
+		r->line++;
+	}
+	if (end == r->pos)
+		return 0;
+	rec->file = r->file;
+	quote = find(r, &r->next_quote, '"', r->pos);
+	if (quote < end || r->options.force_libcsv)
+		return parse_quoted(r, rec, status);
+	check_text(r, r->pos, end, r->line, status);
+	split_in_place(r, end, rec);
+	rec->line = rec->end_line = r->line;
+	r->pos = end + (size_t)term;
+	r->line++;
+	return 1;
+}
+
+/* ---- files, header and delimiter ---- */
+
+static int
+sniff_delimiter(ka_reader *r)
+{
+	size_t count[3] = { 0, 0, 0 }, i, end;
+	int inside = 0;
+	unsigned char c;
+
+	/* The first line, whole, even when quotes hold newlines. */
+	for (i = r->pos;; i++) {
+		while (i >= r->filled) {
+			if (r->eof)
+				goto counted;
+			end = i - r->pos;
+			if (fill(r) < 0)
+				return -1;
+			i = r->pos + end;
+		}
+		c = (unsigned char)r->buf[i];
+		if (c == '"')
+			inside = !inside;
+		else if (!inside && is_line_end(c))
+			break;
+		else if (!inside && c == '\t')
+			count[0]++;
+		else if (!inside && c == ';')
+			count[1]++;
+		else if (!inside && c == ',')
+			count[2]++;
+	}
+counted:
+	if (count[0] > 0 && count[0] >= count[1] && count[0] >= count[2])
+		return '\t';
+	if (count[1] > count[2])
+		return ';';
+	return ',';
+}
+
+static int
+open_file(ka_reader *r)
+{
+	struct stat st;
+
+	r->file = r->nfiles == 0 ? "-" : r->files[r->file_index];
+	if (strcmp(r->file, "-") == 0) {
+		r->file = "stdin";
+		r->fd = STDIN_FILENO;
+	} else if ((r->fd = open(r->file, O_RDONLY)) < 0) {
+		set_error(r, 0, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	r->bytes_total = 0;
+	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode))
+		r->bytes_total = (uint64_t)st.st_size;
+	if (r->file_index == 0 || r->nfiles > 1) {
+		r->bytes_read = 0;
+		ka_progress_start(&r->progress, r->options.progress,
+		    r->bytes_total);
+	}
+	r->eof = 0;
+	r->pos = r->filled = 0;
+	r->line = 1;
+	r->records = 0;
+	r->at_file_start = 1;
+	forget_searches(r);
+	if (r->converter != (iconv_t)-1) {
+		iconv_close(r->converter);
+		r->converter = (iconv_t)-1;
+	}
+	if (start_file(r) < 0)
+		return -1;
+	r->delimiter = r->options.delimiter;
+	if (r->delimiter == 0)
+		r->delimiter = ka_delimiter_from_name(r->file);
+	if (r->delimiter == 0 && (r->delimiter = sniff_delimiter(r)) < 0)
+		return -1;
+	csv_set_delim(&r->csv, (unsigned char)r->delimiter);
+	return 0;
+}
+
+static void
+close_file(ka_reader *r)
+{
+	if (r->fd > STDIN_FILENO)
+		close(r->fd);
+	r->fd = -1;
+}
+
+static int
+same_header(ka_reader *r, const ka_record *rec)
+{
+	size_t i;
+
+	if (rec->nfields != r->header.nfields) {
+		set_error(r, rec->line, 0, "header has %zu columns, but %s's "
+		    "has %zu", rec->nfields, r->header_file,
+		    r->header.nfields);
+		return 0;
+	}
+	for (i = 0; i < rec->nfields; i++)
+		if (strcmp(ka_field(rec, i), ka_field(&r->header, i)) != 0) {
+			set_error(r, rec->line, i + 1, "header differs from "
+			    "%s's: column %zu is \"%s\", expected \"%s\"",
+			    r->header_file, i + 1, ka_field(rec, i),
+			    ka_field(&r->header, i));
+			return 0;
+		}
+	return 1;
+}
+
+static void
+keep_header(ka_reader *r, const ka_record *rec)
+{
+	size_t i;
+	char name[32];
+
+	store_reset(&r->header_store);
+	for (i = 0; i < rec->nfields; i++) {
+		if (r->options.no_header) {
+			snprintf(name, sizeof(name), "%zu", i + 1);
+			store_field(&r->header_store, name, strlen(name));
+		} else {
+			store_field(&r->header_store, ka_field(rec, i),
+			    ka_field_length(rec, i));
+		}
+	}
+	r->header.base = r->header_store.text;
+	r->header.offset = r->header_store.offset;
+	r->header.nfields = r->header_store.nfields;
+	r->header.file = r->file;
+	r->header.line = rec->line;
+	snprintf(r->header_file, sizeof(r->header_file), "%s", r->file);
+	r->have_header = 1;
+}
+
+/*
+ * The header of a newly opened file: the first file's is kept; later
+ * files must repeat it.  Returns 1, or -1 on error; with no_header the
+ * first record stays unread.
+ */
+static int
+read_header(ka_reader *r)
+{
+	ka_record rec;
+	enum ka_read_status status;
+	int got;
+
+	got = read_record(r, &rec, &status);
+	if (got > 0 && r->options.no_header) {
+		size_t i;
+
+		if (!r->have_header)
+			keep_header(r, &rec);
+		store_reset(&r->pending_store);
+		for (i = 0; i < rec.nfields; i++)
+			store_field(&r->pending_store, ka_field(&rec, i),
+			    ka_field_length(&rec, i));
+		r->pending = rec;
+		r->pending.base = r->pending_store.text;
+		r->pending.offset = r->pending_store.offset;
+		r->pending_status = status;
+		r->have_pending = 1;
+		return 1;
+	}
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		if (!r->have_header) {
+			/* An empty file: no columns, no records. */
+			store_reset(&r->header_store);
+			r->header.base = r->header_store.text;
+			r->header.offset = r->header_store.offset;
+			r->header.nfields = 0;
+			r->have_header = 1;
+		}
+		return 1;
+	}
+	if (status != KA_READ_OK)
+		return -1;
+	if (!r->have_header) {
+		keep_header(r, &rec);
+		return 1;
+	}
+	return same_header(r, &rec) ? 1 : -1;
+}
+
+ka_reader *
+ka_reader_open(const char *const *files, size_t nfiles,
+    const struct ka_reader_options *options)
+{
+	ka_reader *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	r->options = *options;
+	r->files = files;
+	r->nfiles = nfiles;
+	r->fd = -1;
+	r->converter = (iconv_t)-1;
+	r->capacity = READ_CHUNK * 4;
+	r->buf = xrealloc(NULL, r->capacity);
+	if (csv_init(&r->csv, 0) != 0)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	csv_set_space_func(&r->csv, no_spaces);
+	csv_set_term_func(&r->csv, is_line_end);
+	if (open_file(r) < 0 || read_header(r) < 0) {
+		ka_warn("%s", r->error);
+		ka_reader_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+int
+ka_reader_next(ka_reader *r, ka_record *rec, enum ka_read_status *status)
+{
+	int got;
+
+	for (;;) {
+		if (r->have_pending) {
+			*rec = r->pending;
+			*status = r->pending_status;
+			r->have_pending = 0;
+			break;
+		}
+		if (r->fd < 0)
+			return 0;
+		got = read_record(r, rec, status);
+		if (got < 0) {
+			*status = KA_READ_FATAL;
+			return -1;
+		}
+		if (got > 0)
+			break;
+		close_file(r);
+		if (r->nfiles == 0 || ++r->file_index >= r->nfiles) {
+			ka_progress_finish(&r->progress);
+			return 0;
+		}
+		if (open_file(r) < 0 || read_header(r) < 0) {
+			*status = KA_READ_FATAL;
+			return -1;
+		}
+	}
+	rec->number = ++r->records;
+	if (*status == KA_READ_OK && !r->options.allow_ragged &&
+	    rec->nfields != r->header.nfields) {
+		*status = KA_READ_FIELD_COUNT;
+		set_error(r, rec->line, 0, "%zu fields, expected %zu as in the "
+		    "header", rec->nfields, r->header.nfields);
+	}
+	return 1;
+}
+
+const ka_record *
+ka_reader_header(const ka_reader *r)
+{
+	return &r->header;
+}
+
+int
+ka_reader_delimiter(const ka_reader *r)
+{
+	return r->delimiter;
+}
+
+const char *
+ka_reader_error(const ka_reader *r)
+{
+	return r->error;
+}
+
+size_t
+ka_reader_error_column(const ka_reader *r)
+{
+	return r->error_column;
+}
+
+uint64_t
+ka_reader_bytes(const ka_reader *r)
+{
+	return r->bytes_read;
+}
+
+void
+ka_reader_close(ka_reader *r)
+{
+	if (r == NULL)
+		return;
+	ka_progress_finish(&r->progress);
+	close_file(r);
+	if (r->converter != (iconv_t)-1)
+		iconv_close(r->converter);
+	csv_free(&r->csv);
+	free(r->buf);
+	free(r->raw);
+	free(r->split_offset);
+	free(r->assembled.text);
+	free(r->assembled.offset);
+	free(r->header_store.text);
+	free(r->header_store.offset);
+	free(r->pending_store.text);
+	free(r->pending_store.offset);
+	free(r);
+}
+
+long
+ka_header_index(const ka_record *header, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < header->nfields; i++)
+		if (strcmp(ka_field(header, i), name) == 0)
+			return (long)i;
+	return -1;
+}
