@@ -31,7 +31,7 @@ UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 DEPS_OK	:= $(BUILD)/.deps-ok
 
-.PHONY: all deps check check-asan fuzz bench demo install uninstall clean
+.PHONY: all deps check check-asan check-valgrind fuzz bench demo install uninstall clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAMS)
@@ -77,6 +77,14 @@ check-asan:
 	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g' \
 	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    check
+
+# The unit tests under valgrind: any error or leak fails.
+check-valgrind: $(UNITS)
+	@for t in $(UNITS); do \
+		valgrind -q --error-exitcode=1 --leak-check=full \
+		    --errors-for-leak-kinds=definite,indirect $$t >/dev/null || \
+		    { echo "valgrind: $$t failed"; exit 1; }; \
+	done; echo "valgrind: $(words $(UNITS)) unit test programs clean"
 
 fuzz: | $(DEPS_OK)
 	@mkdir -p $(BUILD)/fuzz

@@ -3,6 +3,8 @@
  * UTF-8, header renamed to role names, numbers written plainly, dates
  * in ISO 8601.  --check only validates and summarises.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,8 +142,9 @@ money_places(ka_dec value)
 }
 
 struct cleaned {
-	char	 text[64];
-	size_t	 length;
+	char		 text[64];
+	const char	*start;		/* a text field, trimmed, in the record */
+	size_t		 length;
 };
 
 /*
@@ -287,11 +290,13 @@ clean_all(struct options *o, ka_reader *reader, ka_writer *writer,
 			if (ka_cli_is_null(&o->cli, text, length))
 				length = 0;
 			if (columns[i].kind == KIND_TEXT) {
+				/*
+				 * Text is used in place, and the record left
+				 * as read: a rejected row goes to --rejects
+				 * whole, spaces and all.
+				 */
+				cleaned[i].start = text;
 				cleaned[i].length = length;
-				/* Text is used in place; remember where. */
-				rec.offset[i] = (uint32_t)(text - rec.base);
-				if (length < ka_field_length(&rec, i))
-					((char *)text)[length] = '\0';
 				continue;
 			}
 			bad = clean_field(o, &columns[i], text, length,
@@ -321,7 +326,12 @@ clean_all(struct options *o, ka_reader *reader, ka_writer *writer,
 			if (!columns[i].keep)
 				continue;
 			if (columns[i].kind == KIND_TEXT)
-				ka_writer_text(writer, ka_field(&rec, i),
+				ka_writer_text(writer, cleaned[i].start,
+				    cleaned[i].length);
+			else if (columns[i].kind == KIND_DATE &&
+			    cleaned[i].length > 0)
+				/* A date is a string in JSON; none is null. */
+				ka_writer_text(writer, cleaned[i].text,
 				    cleaned[i].length);
 			else
 				ka_writer_number(writer, cleaned[i].text,
@@ -383,8 +393,9 @@ print_check(const struct options *o, ka_reader *reader,
 	int role, delimiter = ka_reader_delimiter(reader);
 	size_t i, unknown = 0;
 
-	printf("rows: %lu read, %lu good, %lu bad", s->read,
-	    s->read - s->rejected, s->rejected);
+	/* Rows filtered out are neither good nor bad. */
+	printf("rows: %lu read, %lu good, %lu bad", s->read, s->written,
+	    s->rejected);
 	if (s->filtered > 0)
 		printf(", %lu filtered out", s->filtered);
 	putchar('\n');
@@ -441,6 +452,11 @@ main(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	memset(&s, 0, sizeof(s));
+	/*
+	 * A closed pipe downstream is no error: the writer handles it for
+	 * data; --check and --help write through stdio and see EPIPE too.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	ka_cli_init(&o.cli, "ka-clean", usage);
 	while ((opt = getopt_long(argc, argv, KA_COMMON_SHORT, long_options,
 	    NULL)) != -1) {
@@ -478,7 +494,10 @@ main(int argc, char *argv[])
 		print_reconciliation(&o, &s, &rejects);
 	ka_reader_close(reader);
 	ka_filter_free(o.cli.filter);
-	if (o.check && fflush(stdout) != 0)
-		ka_die(KA_EXIT_DATA, "standard output: write error");
+	if (o.check) {
+		errno = 0;
+		if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE)
+			ka_die(KA_EXIT_DATA, "standard output: write error");
+	}
 	return o.check && s.rejected > 0 ? KA_EXIT_DATA : KA_EXIT_OK;
 }

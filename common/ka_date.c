@@ -158,7 +158,8 @@ finish_date(int year, int month, int day, ka_date *out)
 {
 	if (!ka_date_valid_ymd(year, month, day))
 		return -1;
-	*out = ka_date_from_ymd(year, month, day);
+	/* Valid fields need none of ka_date_from_ymd's carrying. */
+	*out = (ka_date)days_since_epoch(year, month, day);
 	return 0;
 }
 

@@ -208,7 +208,9 @@ ka_dec_parse(const char *s, size_t len, int decimal_comma, ka_dec *out)
 	if (p == end)
 		return KA_DEC_EMPTY;
 
-	p = parse_prefix(p, end, &marks);
+	/* Most amounts start with a digit: skip the prefix machinery. */
+	if ((unsigned)*p - '0' > 9)
+		p = parse_prefix(p, end, &marks);
 	p = parse_whole(p, end, separator, &digits, &digit_count);
 	if (p == NULL)
 		return KA_DEC_SYNTAX;

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "ka_msg.h"
 #include "ka_progress.h"
@@ -19,6 +22,9 @@
 
 #define READ_CHUNK	(1u << 20)
 #define NOT_SEARCHED	SIZE_MAX
+#ifndef READ_SIZE
+#define READ_SIZE	(128u * 1024)
+#endif
 
 /* libcsv's parser states (libcsv.c); only "inside a field" matters here. */
 #define LIBCSV_FIELD_BEGUN 2
@@ -136,7 +142,10 @@ forget_searches(ka_reader *r)
 static void
 shift_search(size_t *where, size_t shift)
 {
-	if (*where != NOT_SEARCHED)
+	/* A hit already consumed is simply forgotten. */
+	if (*where == NOT_SEARCHED || *where < shift)
+		*where = NOT_SEARCHED;
+	else
 		*where -= shift;
 }
 
@@ -257,7 +266,11 @@ fill(ka_reader *r)
 				return -1;
 		while (r->filled == before && !r->eof);
 	} else {
-		n = read_some(r, r->buf + r->filled, r->capacity - r->filled - 1);
+		/* Small reads keep the text in cache until it is parsed. */
+		size_t room = r->capacity - r->filled - 1;
+
+		n = read_some(r, r->buf + r->filled,
+		    room < READ_SIZE ? room : READ_SIZE);
 		if (n < 0)
 			return -1;
 		if (n == 0)
@@ -499,33 +512,155 @@ check_text(ka_reader *r, size_t start, size_t end, unsigned long line,
 	}
 }
 
-/* A record with no quote: split in place on the delimiter. */
-static void
-split_in_place(ka_reader *r, size_t end, ka_record *rec)
+/*
+ * Bytes equal to zero in x, as 0x80 in that byte and 0 elsewhere; exact
+ * for every byte (the shorter haszero() trick is exact only for the
+ * lowest one).
+ */
+static inline uint64_t
+zero_bytes(uint64_t x)
 {
-	char *line = r->buf + r->pos, *p = line, *stop = r->buf + end;
-	char *hit;
-	size_t n = 0;
-	int delimiter = r->delimiter;
+	const uint64_t low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
 
-	*stop = '\0';
-	for (;;) {
-		if (n + 2 > r->split_capacity) {
-			r->split_capacity = r->split_capacity * 2 + 64;
-			r->split_offset = xrealloc(r->split_offset,
-			    r->split_capacity * sizeof(*r->split_offset));
-		}
-		r->split_offset[n++] = (uint32_t)(p - line);
-		hit = memchr(p, delimiter, (size_t)(stop - p));
-		if (hit == NULL)
-			break;
-		*hit = '\0';
-		p = hit + 1;
+	return ~(((x & low7) + low7) | x | low7);
+}
+
+/* Room for every field a line of length bytes can hold. */
+static void
+reserve_split(ka_reader *r, size_t length)
+{
+	if (length + 2 > r->split_capacity) {
+		r->split_capacity = length * 2 + 64;
+		r->split_offset = xrealloc(r->split_offset,
+		    r->split_capacity * sizeof(*r->split_offset));
 	}
-	r->split_offset[n] = (uint32_t)(stop - line + 1);
+}
+
+/* The 1-based field that byte offset falls in, from the split. */
+static size_t
+field_at(const ka_reader *r, size_t nfields, size_t offset)
+{
+	size_t i = 1;
+
+	while (i < nfields && r->split_offset[i] <= offset)
+		i++;
+	return i;
+}
+
+/*
+ * A record with no quote: split in place on the delimiter, eight bytes
+ * at a time.  The same pass notices NUL bytes and bytes above 0x7f, so
+ * pure ASCII lines need no further check.
+ */
+static void
+split_in_place(ka_reader *r, size_t end, ka_record *rec,
+    enum ka_read_status *status)
+{
+	char *line = r->buf + r->pos;
+	size_t length = end - r->pos, i = 0, n = 1, nul_at = SIZE_MAX, bad;
+	/* Bytes above 0x7f lie in [high_from, high_to): only they need
+	 * a UTF-8 check, since a sequence is all high bytes. */
+	size_t high_from = SIZE_MAX, high_to = 0;
+	uint32_t *offset;
+	unsigned char delimiter = (unsigned char)r->delimiter;
+
+	reserve_split(r, length);
+	offset = r->split_offset;
+	offset[0] = 0;
+#ifdef __SSE2__
+	{
+		const __m128i delimiters = _mm_set1_epi8((char)delimiter);
+		const __m128i zeros = _mm_setzero_si128();
+
+		for (; i + 16 <= length; i += 16) {
+			__m128i block = _mm_loadu_si128((const __m128i *)
+			    (const void *)(line + i));
+			unsigned hits = (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(block, delimiters));
+			unsigned nuls = (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(block, zeros));
+
+			if (_mm_movemask_epi8(block) != 0) {
+				if (high_from == SIZE_MAX)
+					high_from = i;
+				high_to = i + 16;
+			}
+			if (nuls != 0 && nul_at == SIZE_MAX)
+				nul_at = i + (size_t)__builtin_ctz(nuls);
+			while (hits != 0) {
+				size_t at = i + (size_t)__builtin_ctz(hits);
+
+				line[at] = '\0';
+				offset[n++] = (uint32_t)(at + 1);
+				hits &= hits - 1;
+			}
+		}
+	}
+#else
+	{
+		const uint64_t ones = UINT64_C(0x0101010101010101);
+		const uint64_t pattern = ones * delimiter;
+		uint64_t word, hits;
+
+		for (; i + 8 <= length; i += 8) {
+			memcpy(&word, line + i, 8);
+			if (word & UINT64_C(0x8080808080808080)) {
+				if (high_from == SIZE_MAX)
+					high_from = i;
+				high_to = i + 8;
+			}
+			if (nul_at == SIZE_MAX && (hits = zero_bytes(word)) != 0)
+				nul_at = i + (size_t)(__builtin_ctzll(hits) >> 3);
+			hits = zero_bytes(word ^ pattern);
+			while (hits != 0) {
+				size_t at = i +
+				    (size_t)(__builtin_ctzll(hits) >> 3);
+
+				line[at] = '\0';
+				offset[n++] = (uint32_t)(at + 1);
+				hits &= hits - 1;
+			}
+		}
+	}
+#endif
+	for (; i < length; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c >= 0x80) {
+			if (high_from == SIZE_MAX)
+				high_from = i;
+			high_to = i + 1;
+		}
+		if (c == delimiter) {
+			line[i] = '\0';
+			offset[n++] = (uint32_t)(i + 1);
+		} else if (c == '\0' && nul_at == SIZE_MAX) {
+			nul_at = i;
+		}
+	}
+	line[length] = '\0';
+	offset[n] = (uint32_t)(length + 1);
 	rec->base = line;
-	rec->offset = r->split_offset;
+	rec->offset = offset;
 	rec->nfields = n;
+
+	if (nul_at != SIZE_MAX) {
+		size_t column = field_at(r, n, nul_at);
+
+		*status = KA_READ_NUL;
+		set_error(r, r->line, column, "NUL byte in column %zu (is this "
+		    "UTF-16 or binary data? try --encoding)", column);
+	} else if (high_from != SIZE_MAX && (bad = high_from +
+	    ka_utf8_invalid_at(line + high_from, high_to - high_from)) <
+	    high_to) {
+		size_t column = field_at(r, n, bad);
+
+		*status = KA_READ_BAD_UTF8;
+		set_error(r, r->line, column, "invalid UTF-8 (byte 0x%02x) in "
+		    "column %zu; if the file is in another encoding, give "
+		    "--encoding (e.g. GB18030, WINDOWS-1252, UTF-16LE)",
+		    (unsigned char)line[bad], column);
+	}
 }
 
 /* A record with a quote: libcsv, one physical line at a time. */
@@ -601,8 +736,7 @@ read_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 	quote = find(r, &r->next_quote, '"', r->pos);
 	if (quote < end || r->options.force_libcsv)
 		return parse_quoted(r, rec, status);
-	check_text(r, r->pos, end, r->line, status);
-	split_in_place(r, end, rec);
+	split_in_place(r, end, rec, status);
 	rec->line = rec->end_line = r->line;
 	r->pos = end + (size_t)term;
 	r->line++;
@@ -814,7 +948,7 @@ ka_reader_open(const char *const *files, size_t nfiles,
 	if (csv_init(&r->csv, 0) != 0)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	csv_set_space_func(&r->csv, no_spaces);
-	csv_set_term_func(&r->csv, is_line_end);
+	/* libcsv's own line ends are CR and LF, the same as line_end(). */
 	if (open_file(r) < 0 || read_header(r) < 0) {
 		ka_warn("%s", r->error);
 		ka_reader_close(r);
