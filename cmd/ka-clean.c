@@ -141,6 +141,21 @@ money_places(ka_dec value)
 	return value % (KA_DEC_SCALE / 100) == 0 ? 2 : -1;
 }
 
+/*
+ * How much of a bad value a message quotes: 60 bytes at most, cut
+ * before a UTF-8 character rather than inside one.
+ */
+static size_t
+shown_length(const char *text, size_t length)
+{
+	if (length <= 60)
+		return length;
+	length = 60;
+	while (length > 0 && ((unsigned char)text[length] & 0xc0) == 0x80)
+		length--;
+	return length;
+}
+
 struct cleaned {
 	char		 text[64];
 	const char	*start;		/* a text field, trimmed, in the record */
@@ -304,8 +319,8 @@ clean_all(struct options *o, ka_reader *reader, ka_writer *writer,
 			if (bad != NULL) {
 				snprintf(message, sizeof(message), "column %zu "
 				    "(%s): %s: \"%.*s\"", i + 1,
-				    ka_field(header, i), bad, (int)(length > 60 ?
-				    60 : length), text);
+				    ka_field(header, i), bad,
+				    (int)shown_length(text, length), text);
 				bad_column = i + 1;
 			}
 		}
@@ -497,7 +512,9 @@ main(int argc, char *argv[])
 	if (o.check) {
 		errno = 0;
 		if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE)
-			ka_die(KA_EXIT_DATA, "standard output: write error");
+			ka_die(KA_EXIT_DATA, "standard output: write error%s%s",
+			    errno != 0 ? ": " : "",
+			    errno != 0 ? strerror(errno) : "");
 	}
 	return o.check && s.rejected > 0 ? KA_EXIT_DATA : KA_EXIT_OK;
 }

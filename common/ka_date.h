@@ -124,7 +124,7 @@ typedef struct {
  *	this-week	RANGE from the Monday of as_of's week to as_of
  *	this-month	RANGE from the 1st of as_of's month to as_of
  *	this-quarter	RANGE from the 1st of as_of's quarter to as_of
- *	ytd		RANGE from January 1st to as_of
+ *	ytd		RANGE from January 1st to as_of (also this-year)
  *	last-Nd		RANGE of N days ending at as_of (last-28d)
  *	last-Nw		RANGE of N * 7 days ending at as_of
  *	last-Nm		RANGE from as_of minus N months plus one day to as_of

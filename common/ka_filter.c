@@ -135,7 +135,9 @@ ka_filter_add(ka_filter *f, const char *expression, char *error,
 		    "operator", expression);
 		return -1;
 	}
-	while (expression < op_start && (*expression == ' '))
+	/* Blanks are spaces and TABs at both ends, as trim_end() has it. */
+	while (expression < op_start &&
+	    (*expression == ' ' || *expression == '\t'))
 		expression++;
 	name_length = trim_end(expression, (size_t)(op_start - expression));
 	if (name_length == 0) {
@@ -144,7 +146,7 @@ ka_filter_add(ka_filter *f, const char *expression, char *error,
 		return -1;
 	}
 	value = op_start + op_length;
-	while (*value == ' ')
+	while (*value == ' ' || *value == '\t')
 		value++;
 	c.column_name = copy(expression, name_length);
 	c.value_length = trim_end(value, strlen(value));

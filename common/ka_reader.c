@@ -196,7 +196,8 @@ line_at_end(const ka_reader *r)
 	size_t i;
 
 	for (i = r->pos; i < r->filled; i++)
-		if (r->buf[i] == '\n')
+		if (r->buf[i] == '\n' || (r->buf[i] == '\r' &&
+		    (i + 1 == r->filled || r->buf[i + 1] != '\n')))
 			line++;
 	return line;
 }
@@ -225,7 +226,11 @@ convert_more(ka_reader *r)
 	in_left = r->raw_length;
 	out = r->buf + r->filled;
 	out_left = r->capacity - r->filled - 1;
-	if (iconv(r->converter, &in, &in_left, &out, &out_left) == (size_t)-1) {
+	if (iconv(r->converter, &in, &in_left, &out, &out_left) == (size_t)-1 &&
+	    out == r->buf + r->filled) {
+		/* Text converted before a bad byte is kept, and its records
+		 * are read first: the error comes once nothing else can be
+		 * converted, so line_at_end() names the bad byte's line. */
 		if (errno == EILSEQ) {
 			set_error(r, line_at_end(r), 0,
 			    "input is not valid %s (byte 0x%02x)", r->encoding,
@@ -353,6 +358,10 @@ start_file(ka_reader *r)
 			r->raw_capacity = READ_CHUNK * 2;
 			r->raw = xrealloc(r->raw, r->raw_capacity);
 		}
+		if (r->raw_capacity < have) {
+			r->raw_capacity = have;
+			r->raw = xrealloc(r->raw, r->raw_capacity);
+		}
 		memcpy(r->raw, r->buf + r->pos, have);
 		r->raw_length = have;
 		r->raw_eof = r->eof;
@@ -468,48 +477,45 @@ line_end(ka_reader *r, size_t from_pos, size_t *end)
 	}
 }
 
-static size_t
-column_of(const char *line, size_t offset, int delimiter)
-{
-	size_t column = 1, i;
-
-	for (i = 0; i < offset; i++)
-		if (line[i] == delimiter)
-			column++;
-	return column;
-}
-
 /*
- * Checks the text of one physical line for NUL bytes and invalid UTF-8.
- * Fills *status and the error; the record is still returned.
+ * Finds the first NUL byte or invalid UTF-8 in one physical line
+ * [start, end) of a record whose status is still OK: sets *status and
+ * returns the offset, or returns end.
  */
-static void
-check_text(ka_reader *r, size_t start, size_t end, unsigned long line,
+static size_t
+check_text(ka_reader *r, size_t start, size_t end,
     enum ka_read_status *status)
 {
 	size_t nul, bad;
 
 	if (*status != KA_READ_OK)
-		return;
+		return end;
 	nul = find(r, &r->next_nul, '\0', start);
 	if (nul < end) {
 		*status = KA_READ_NUL;
-		set_error(r, line, column_of(r->buf + start, nul - start,
-		    r->delimiter), "NUL byte in column %zu (is this UTF-16 or "
-		    "binary data? try --encoding)", column_of(r->buf + start,
-		    nul - start, r->delimiter));
-		return;
+		return nul;
 	}
 	bad = ka_utf8_invalid_at(r->buf + start, end - start);
 	if (bad < end - start) {
-		size_t column = column_of(r->buf + start, bad, r->delimiter);
-
 		*status = KA_READ_BAD_UTF8;
-		set_error(r, line, column, "invalid UTF-8 (byte 0x%02x) in "
+		return start + bad;
+	}
+	return end;
+}
+
+/* The message for what check_text() found at offset at, in column. */
+static void
+text_error(ka_reader *r, size_t at, size_t column,
+    enum ka_read_status status)
+{
+	if (status == KA_READ_NUL)
+		set_error(r, r->line, column, "NUL byte in column %zu (is this "
+		    "UTF-16 or binary data? try --encoding)", column);
+	else
+		set_error(r, r->line, column, "invalid UTF-8 (byte 0x%02x) in "
 		    "column %zu; if the file is in another encoding, give "
 		    "--encoding (e.g. GB18030, WINDOWS-1252, UTF-16LE)",
-		    (unsigned char)r->buf[start + bad], column);
-	}
+		    (unsigned char)r->buf[at], column);
 }
 
 /*
@@ -663,13 +669,40 @@ split_in_place(ka_reader *r, size_t end, ka_record *rec,
 	}
 }
 
+/*
+ * Hands one physical line to libcsv, which runs in strict mode: text
+ * after a closing quote is an error, where lenient libcsv would reopen
+ * the quoted field and take the lines after it into the same record.
+ * A quote inside an unquoted field stays text, as on the fast path.
+ * Returns 0, or -1 with libcsv's status set.
+ */
+static int
+parse_line(ka_reader *r, const char *text, size_t length)
+{
+	size_t done = 0;
+
+	for (;;) {
+		done += csv_parse(&r->csv, text + done, length - done,
+		    on_csv_field, on_csv_record, r);
+		if (done == length)
+			return 0;
+		if (csv_error(&r->csv) != CSV_EPARSE || r->csv.quoted)
+			return -1;
+		csv_set_opts(&r->csv, 0);
+		done += csv_parse(&r->csv, text + done, 1, on_csv_field,
+		    on_csv_record, r);
+		csv_set_opts(&r->csv, CSV_STRICT);
+	}
+}
+
 /* A record with a quote: libcsv, one physical line at a time. */
 static int
 parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
-	size_t end, length;
-	int term;
-	unsigned long first_line = r->line;
+	size_t end, length, fields, bad;
+	int term, failed;
+	unsigned long first_line = r->line, last_line = r->line;
+	unsigned long quote_line = r->line;	/* where the open field began */
 
 	store_reset(&r->assembled);
 	r->record_done = 0;
@@ -681,7 +714,8 @@ parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 			/* Input ended inside the record. */
 			if (r->csv.pstate == LIBCSV_FIELD_BEGUN &&
 			    r->csv.quoted) {
-				set_error(r, first_line, 0, "unterminated "
+				set_error(r, quote_line,
+				    r->assembled.nfields + 1, "unterminated "
 				    "quote: the quoted field that starts on "
 				    "this line runs to the end of input");
 				csv_fini(&r->csv, NULL, NULL, NULL);
@@ -690,14 +724,39 @@ parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 			csv_fini(&r->csv, on_csv_field, on_csv_record, r);
 			break;
 		}
-		check_text(r, r->pos, end, r->line, status);
 		length = end - r->pos + (size_t)term;
-		if (csv_parse(&r->csv, r->buf + r->pos, length, on_csv_field,
-		    on_csv_record, r) != length) {
-			set_error(r, r->line, 0, "%s",
-			    csv_strerror(csv_error(&r->csv)));
+		fields = r->assembled.nfields;
+		/* Up to a bad byte first: the fields libcsv has finished
+		 * then give the column it is in, even inside quotes. */
+		bad = check_text(r, r->pos, end, status);
+		failed = parse_line(r, r->buf + r->pos, bad - r->pos) < 0;
+		if (!failed && bad < end)
+			text_error(r, bad, r->assembled.nfields + 1, *status);
+		if (!failed)
+			failed = parse_line(r, r->buf + bad,
+			    r->pos + length - bad) < 0;
+		/* The field still open began on this line if this is the
+		 * record's first line or a field ended on it. */
+		if (r->line == first_line || r->assembled.nfields != fields)
+			quote_line = r->line;
+		if (failed) {
+			if (csv_error(&r->csv) != CSV_EPARSE)
+				set_error(r, r->line, 0, "%s",
+				    csv_strerror(csv_error(&r->csv)));
+			else if (quote_line == r->line)
+				set_error(r, r->line, r->assembled.nfields + 1,
+				    "text after the closing quote of a field "
+				    "(a quote inside quotes must be doubled)");
+			else
+				set_error(r, r->line, r->assembled.nfields + 1,
+				    "text after the closing quote of the "
+				    "field that starts on line %lu (a quote "
+				    "inside quotes must be doubled)",
+				    quote_line);
+			csv_fini(&r->csv, NULL, NULL, NULL);
 			return -1;
 		}
+		last_line = r->line;
 		r->pos += length;
 		if (term > 0)
 			r->line++;
@@ -706,7 +765,7 @@ parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 	rec->offset = r->assembled.offset;
 	rec->nfields = r->assembled.nfields;
 	rec->line = first_line;
-	rec->end_line = r->line - 1 > first_line ? r->line - 1 : first_line;
+	rec->end_line = last_line;
 	return 1;
 }
 
@@ -945,7 +1004,7 @@ ka_reader_open(const char *const *files, size_t nfiles,
 	r->converter = (iconv_t)-1;
 	r->capacity = READ_CHUNK * 4;
 	r->buf = xrealloc(NULL, r->capacity);
-	if (csv_init(&r->csv, 0) != 0)
+	if (csv_init(&r->csv, CSV_STRICT) != 0)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	csv_set_space_func(&r->csv, no_spaces);
 	/* libcsv's own line ends are CR and LF, the same as line_end(). */

@@ -237,9 +237,11 @@ ka_roles_resolve(struct ka_roles *roles, const ka_record *header,
 
 		if (wanted == NULL)
 			continue;
-		column = column_number(wanted, header->nfields);
-		if (column == -1)
-			column = ka_header_index(header, wanted);
+		/* A name first, as ka_column_of() does: pivoted exports
+		 * have columns named "2024", "2025". */
+		column = ka_header_index(header, wanted);
+		if (column < 0)
+			column = column_number(wanted, header->nfields);
 		if (column < 0) {
 			snprintf(error, error_size, "--col %s=%s: no such "
 			    "column (the header has %zu)", ka_role_name(role),

@@ -169,6 +169,7 @@ ka_writer_open(const char *path, enum ka_format format)
 	char *copy, *dir;
 	size_t size;
 	mode_t mask;
+	struct stat st;
 
 	memset(w, 0, sizeof(*w));
 	w->format = format == KA_FORMAT_NONE ? KA_FORMAT_CSV : format;
@@ -179,6 +180,16 @@ ka_writer_open(const char *path, enum ka_format format)
 		return w;
 	}
 	w->path = path;
+	/*
+	 * A device or FIFO (-o /dev/stdout, a named pipe) is written in
+	 * place: renaming a temporary file over it would replace the node.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((w->fd = open(path, O_WRONLY)) < 0)
+			ka_die(KA_EXIT_DATA, "%s: cannot open: %s", path,
+			    strerror(errno));
+		return w;
+	}
 	copy = strdup(path);
 	if (copy == NULL)
 		ka_die(KA_EXIT_DATA, "out of memory");
@@ -422,15 +433,31 @@ ka_writer_end_row(ka_writer *w)
 	w->column = 0;
 }
 
+/*
+ * Columns a Markdown cell takes as written by md_cell(): "\\|" is one
+ * wider than '|', "<br>" three wider than LF, and a CR is dropped.
+ */
+static size_t
+md_width(const struct cell *c)
+{
+	size_t shown = ka_utf8_width(c->text, c->length), i;
+
+	for (i = 0; i < c->length; i++)
+		if (c->text[i] == '|')
+			shown += 1;
+		else if (c->text[i] == '\n')
+			shown += 3;
+		else if (c->text[i] == '\r')
+			shown -= 1;
+	return shown;
+}
+
 /* Markdown cells: '|' escaped, line breaks shown as <br>. */
 static void
 md_cell(ka_writer *w, const struct cell *c, size_t width, int right)
 {
-	size_t shown = ka_utf8_width(c->text, c->length), i, pad;
+	size_t shown = md_width(c), i, pad;
 
-	for (i = 0; i < c->length; i++)
-		if (c->text[i] == '|' || c->text[i] == '\n')
-			shown += c->text[i] == '|' ? 1 : 3;
 	pad = width > shown ? width - shown : 0;
 	put(w, "| ", 2);
 	if (right)
@@ -463,13 +490,7 @@ md_table(ka_writer *w)
 	for (col = 0; col < columns; col++)
 		width[col] = 3;
 	for (i = 0; i < rows * columns; i++) {
-		struct cell *c = &w->cells[i];
-		size_t k;
-
-		shown = ka_utf8_width(c->text, c->length);
-		for (k = 0; k < c->length; k++)
-			if (c->text[k] == '|' || c->text[k] == '\n')
-				shown += c->text[k] == '|' ? 1 : 3;
+		shown = md_width(&w->cells[i]);
 		if (shown > width[i % columns])
 			width[i % columns] = shown;
 	}
@@ -517,7 +538,11 @@ ka_writer_close(ka_writer *w)
 			    "%s", w->path, w->temporary, strerror(errno));
 		pending_temporary = NULL;
 		free(w->temporary);
-	} else if (w->fd == STDOUT_FILENO) {
+	} else if (w->fd != STDOUT_FILENO) {
+		if (close(w->fd) < 0)
+			ka_die(KA_EXIT_DATA, "%s: write error: %s", w->path,
+			    strerror(errno));
+	} else {
 		/* A full disk shows up here with stdout sent to a file. */
 		if (fsync(w->fd) < 0 && errno != EINVAL && errno != EROFS &&
 		    errno != ENOTSUP && errno != EBADF)

@@ -1,0 +1,1171 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ka_mime.h"
+#include "ka_report.h"
+#include "ka_svg.h"
+#include "ka_utf8.h"
+
+/* ---- labels ---- */
+
+struct labels {
+	const char *title, *period, *previous, *year_ago, *change;
+	const char *measure, *revenue, *margin, *orders, *customers;
+	const char *headline, *key_accounts, *movement, *concentration;
+	const char *at_risk, *rank, *customer, *tier, *share, *growth;
+	const char *rank_change, *trend, *entered_a, *left_a, *risers;
+	const char *fallers, *new_accounts, *lost, *none, *hhi, *band;
+	const char *top1, *top5, *top10, *largest_left, *days_since;
+	const char *usual_gap, *flags, *prev_revenue, *as_of, *pareto;
+	const char *pareto_x, *pareto_y, *weekly, *total, *tier_moves;
+	const char *band_low, *band_mid, *band_high, *days, *generated;
+	const char *lapsed, *declining, *concentration_flag;
+	const char *mv_new, *mv_up, *mv_same, *mv_down, *mv_lost;
+};
+
+static const struct labels english = {
+	"Key-account report", "this period", "previous", "last year",
+	"change", "measure", "revenue", "margin", "orders",
+	"active customers", "Headline", "Key accounts", "Movement",
+	"Concentration", "At risk", "#", "customer", "tier", "share",
+	"growth", "rank +/-", "last 12", "entered tier A", "left tier A",
+	"biggest risers", "biggest fallers", "new accounts",
+	"lost accounts (bought before, not now)", "none", "HHI", "band",
+	"top 1 share", "top 5 share", "top 10 share",
+	"if the largest account left", "days since last order",
+	"usual gap (days)", "flags", "previous revenue", "as of",
+	"Pareto curve", "share of accounts", "cumulative share",
+	"Revenue per period", "total", "Tier movement",
+	"unconcentrated", "moderately concentrated", "highly concentrated",
+	"days", "ka-report (ka-tools)", "lapsed", "declining",
+	"concentration", "new", "up", "same", "down", "lost"
+};
+
+static const struct labels chinese = {
+	"大客户报告", "本期", "上期", "去年同期", "变化", "指标", "销售额",
+	"毛利", "订单数", "活跃客户", "概要", "大客户", "变动", "集中度",
+	"风险客户", "#", "客户", "等级", "占比", "增长", "名次变化",
+	"近12期", "进入A级", "离开A级", "上升最多", "下降最多", "新客户",
+	"流失客户（以前购买，本期未购买）", "无", "HHI指数", "区间",
+	"第一大客户占比", "前5大客户占比", "前10大客户占比",
+	"若最大客户流失", "距上次下单天数", "通常间隔（天）", "标记",
+	"上期销售额", "截至", "帕累托曲线", "客户占比", "累计占比",
+	"各期销售额", "合计", "等级变动", "不集中", "中度集中", "高度集中",
+	"天", "ka-report (ka-tools)", "流失风险", "下滑", "集中风险",
+	"新", "上升", "持平", "下降", "流失"
+};
+
+static const struct labels *
+labels_of(const struct ka_report *r)
+{
+	return r->lang == KA_LANG_ZH ? &chinese : &english;
+}
+
+const char *
+ka_report_hhi_band(double hhi)
+{
+	if (hhi < 1500)
+		return "unconcentrated";
+	if (hhi <= 2500)
+		return "moderate";
+	return "high";
+}
+
+static const char *
+band_label(const struct ka_report *r)
+{
+	const struct labels *l = labels_of(r);
+
+	if (r->hhi < 1500)
+		return l->band_low;
+	if (r->hhi <= 2500)
+		return l->band_mid;
+	return l->band_high;
+}
+
+static const char *
+movement_label(const struct ka_report *r, const char *movement)
+{
+	const struct labels *l = labels_of(r);
+
+	if (strcmp(movement, "new") == 0)
+		return l->mv_new;
+	if (strcmp(movement, "up") == 0)
+		return l->mv_up;
+	if (strcmp(movement, "down") == 0)
+		return l->mv_down;
+	if (strcmp(movement, "lost") == 0)
+		return l->mv_lost;
+	return l->mv_same;
+}
+
+/* ---- figures as text ---- */
+
+static void
+date_text(const struct ka_report *r, ka_date d, char *out, size_t size)
+{
+	int y, m, day;
+
+	ka_date_to_ymd(d, &y, &m, &day);
+	if (r->lang == KA_LANG_ZH)
+		snprintf(out, size, "%d年%d月%d日", y, m, day);
+	else
+		snprintf(out, size, "%04d-%02d-%02d", y, m, day);
+}
+
+static void
+period_text(const struct ka_report *r, const ka_period *p, char *out,
+    size_t size)
+{
+	char canonical[40], first[24], last[24];
+	int y, w;
+
+	ka_period_format(p, canonical, sizeof(canonical));
+	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_WEEK) {
+		ka_date_iso_week(p->first, &y, &w);
+		date_text(r, p->first, first, sizeof(first));
+		date_text(r, p->last, last, sizeof(last));
+		snprintf(out, size, "%d年第%d周（%s至%s）", y, w, first, last);
+		return;
+	}
+	if (p->kind == KA_PERIOD_WEEK || p->kind == KA_PERIOD_RANGE) {
+		date_text(r, p->first, first, sizeof(first));
+		date_text(r, p->last, last, sizeof(last));
+		if (p->kind == KA_PERIOD_WEEK)
+			snprintf(out, size, "%s (%s..%s)", canonical, first,
+			    last);
+		else
+			snprintf(out, size, "%s..%s", first, last);
+		return;
+	}
+	snprintf(out, size, "%s", canonical);
+}
+
+static void
+money(ka_dec v, char *out, size_t size)
+{
+	ka_display_money(v, 2, out, size);
+}
+
+static double
+change_percent(ka_dec now, ka_dec before)
+{
+	if (before == 0)
+		return NAN;
+	return (ka_dec_to_double(now) - ka_dec_to_double(before)) /
+	    fabs(ka_dec_to_double(before)) * 100.0;
+}
+
+static double
+change_count(unsigned long now, unsigned long before)
+{
+	if (before == 0)
+		return NAN;
+	return ((double)now - (double)before) / (double)before * 100.0;
+}
+
+static void
+percent(double v, int signed_form, char *out, size_t size)
+{
+	ka_display_percent(v, 1, signed_form, out, size);
+}
+
+static void
+rank_change_text(const struct ka_report_account *a, char *out, size_t size)
+{
+	if (a->prev_rank <= 0)
+		snprintf(out, size, "new");
+	else if (a->rank == a->prev_rank)
+		snprintf(out, size, "=");
+	else
+		snprintf(out, size, "%+ld", a->prev_rank - a->rank);
+}
+
+static const char *
+name_of(const struct ka_report_account *a)
+{
+	return a->customer != NULL && a->customer[0] != '\0' ? a->customer :
+	    a->customer_id;
+}
+
+static int
+is_lost(const struct ka_report_account *a)
+{
+	return strcmp(a->movement, "lost") == 0;
+}
+
+/* Accounts of the period in rank order (the lost ones come after). */
+static size_t
+ranked_count(const struct ka_report *r)
+{
+	size_t n = 0;
+
+	while (n < r->naccounts && !is_lost(&r->accounts[n]))
+		n++;
+	return n;
+}
+
+static size_t
+shown_top(const struct ka_report *r)
+{
+	size_t n = ranked_count(r);
+
+	return r->top < n ? r->top : n;
+}
+
+/* Indexes of the risers (up) or fallers (down), the five largest moves. */
+static size_t
+movers(const struct ka_report *r, int up, size_t *out, size_t max)
+{
+	size_t n = 0, i, j, count = ranked_count(r);
+
+	for (i = 0; i < count; i++) {
+		const struct ka_report_account *a = &r->accounts[i];
+		long move = a->prev_rank > 0 ? a->prev_rank - a->rank : 0;
+
+		if (move == 0 || (up && move < 0) || (!up && move > 0))
+			continue;
+		/* Insert by size of move, keeping the largest max. */
+		for (j = n; j > 0; j--) {
+			const struct ka_report_account *b = &r->accounts[out[j - 1]];
+			long other = b->prev_rank - b->rank;
+
+			if ((up && other >= move) || (!up && other <= move))
+				break;
+			if (j < max)
+				out[j] = out[j - 1];
+		}
+		if (j < max) {
+			out[j] = i;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
+
+static int
+in_tier_a(const char *tier)
+{
+	return tier != NULL && strcmp(tier, "A") == 0;
+}
+
+static int
+at_risk(const struct ka_report_account *a)
+{
+	return a->risk != NULL && a->risk[0] != '\0' &&
+	    (strstr(a->risk, "lapsed") != NULL ||
+	    strstr(a->risk, "declining") != NULL) &&
+	    (strcmp(a->tier, "A") == 0 || strcmp(a->tier, "B") == 0 ||
+	    in_tier_a(a->prev_tier));
+}
+
+static void
+risk_text(const struct ka_report *r, const char *risk, struct ka_buf *b)
+{
+	const struct labels *l = labels_of(r);
+	int first = 1;
+
+	if (strstr(risk, "lapsed") != NULL) {
+		ka_buf_puts(b, l->lapsed);
+		first = 0;
+	}
+	if (strstr(risk, "declining") != NULL) {
+		ka_buf_puts(b, first ? "" : ", ");
+		ka_buf_puts(b, l->declining);
+		first = 0;
+	}
+	if (strstr(risk, "concentration") != NULL) {
+		ka_buf_puts(b, first ? "" : ", ");
+		ka_buf_puts(b, l->concentration_flag);
+	}
+}
+
+/* ---- text and Markdown ---- */
+
+/*
+ * Both share one table writer: text pads cells to fixed widths for an
+ * 80-column terminal, Markdown writes pipes.
+ */
+struct table {
+	struct ka_buf	*out;
+	int		 markdown;
+	int		 ascii;
+	const size_t	*width;
+	const int	*right;
+	size_t		 ncolumns, column;
+};
+
+static void
+table_cell(struct table *t, const char *text)
+{
+	if (t->markdown) {
+		ka_buf_puts(t->out, t->column == 0 ? "| " : " | ");
+		for (; *text != '\0'; text++) {
+			if (*text == '|')
+				ka_buf_puts(t->out, "\\|");
+			else
+				ka_buf_add(t->out, text, 1);
+		}
+	} else {
+		if (t->column > 0)
+			ka_buf_puts(t->out, " ");
+		ka_display_cell(t->out, text, t->width[t->column],
+		    t->right[t->column], t->ascii);
+	}
+	t->column++;
+}
+
+static void
+table_end_row(struct table *t)
+{
+	if (t->markdown) {
+		ka_buf_puts(t->out, " |\n");
+	} else {
+		/* Trailing spaces help nobody. */
+		while (t->out->length > 0 &&
+		    t->out->text[t->out->length - 1] == ' ')
+			t->out->length--;
+		t->out->text[t->out->length] = '\0';
+		ka_buf_puts(t->out, "\n");
+	}
+	t->column = 0;
+}
+
+static void
+table_header(struct table *t, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		table_cell(t, names[i]);
+	table_end_row(t);
+	if (t->markdown) {
+		for (i = 0; i < t->ncolumns; i++)
+			ka_buf_puts(t->out, t->right[i] ? "|---:" : "|---");
+		ka_buf_puts(t->out, "|\n");
+	}
+}
+
+static void
+heading(struct ka_buf *out, int markdown, int ascii, const char *text)
+{
+	size_t width = ka_utf8_width(text, strlen(text)), i;
+
+	if (markdown) {
+		ka_buf_printf(out, "\n## %s\n\n", text);
+		return;
+	}
+	ka_buf_printf(out, "\n%s\n", text);
+	for (i = 0; i < width; i++)
+		ka_buf_puts(out, ascii ? "-" : "\xe2\x94\x80");
+	ka_buf_puts(out, "\n");
+}
+
+/* The headline as rows of six cells: measure, now, before, change,
+ * a year ago, change.  Returns the number of rows. */
+static size_t
+headline_cells(const struct ka_report *r, char cells[4][6][64])
+{
+	const struct labels *l = labels_of(r);
+	size_t n = 0;
+
+	snprintf(cells[n][0], 64, "%s", l->revenue);
+	money(r->current.revenue, cells[n][1], 64);
+	money(r->previous.revenue, cells[n][2], 64);
+	percent(change_percent(r->current.revenue, r->previous.revenue), 1,
+	    cells[n][3], 64);
+	money(r->year_ago.revenue, cells[n][4], 64);
+	percent(change_percent(r->current.revenue, r->year_ago.revenue), 1,
+	    cells[n][5], 64);
+	n++;
+	if (r->has_margin) {
+		snprintf(cells[n][0], 64, "%s", l->margin);
+		money(r->current.margin, cells[n][1], 64);
+		money(r->previous.margin, cells[n][2], 64);
+		percent(change_percent(r->current.margin, r->previous.margin),
+		    1, cells[n][3], 64);
+		money(r->year_ago.margin, cells[n][4], 64);
+		percent(change_percent(r->current.margin, r->year_ago.margin),
+		    1, cells[n][5], 64);
+		n++;
+	}
+	snprintf(cells[n][0], 64, "%s", l->orders);
+	snprintf(cells[n][1], 64, "%lu", r->current.orders);
+	snprintf(cells[n][2], 64, "%lu", r->previous.orders);
+	percent(change_count(r->current.orders, r->previous.orders), 1,
+	    cells[n][3], 64);
+	snprintf(cells[n][4], 64, "%lu", r->year_ago.orders);
+	percent(change_count(r->current.orders, r->year_ago.orders), 1,
+	    cells[n][5], 64);
+	n++;
+	snprintf(cells[n][0], 64, "%s", l->customers);
+	snprintf(cells[n][1], 64, "%lu", r->current.customers);
+	snprintf(cells[n][2], 64, "%lu", r->previous.customers);
+	percent(change_count(r->current.customers, r->previous.customers), 1,
+	    cells[n][3], 64);
+	snprintf(cells[n][4], 64, "%lu", r->year_ago.customers);
+	percent(change_count(r->current.customers, r->year_ago.customers), 1,
+	    cells[n][5], 64);
+	return n + 1;
+}
+
+static void
+headline_rows(const struct ka_report *r, struct table *t)
+{
+	char cells[4][6][64];
+	size_t rows = headline_cells(r, cells), i, j;
+
+	for (i = 0; i < rows; i++) {
+		for (j = 0; j < 6; j++)
+			table_cell(t, cells[i][j]);
+		table_end_row(t);
+	}
+}
+
+static void
+account_list(const struct ka_report *r, struct ka_buf *out, int markdown,
+    const char *label, const size_t *index, size_t n, int with_move)
+{
+	const struct labels *l = labels_of(r);
+	size_t i;
+	char move[32];
+
+	ka_buf_printf(out, "%s%s: ", markdown ? "- **" : "  ", label);
+	if (markdown)
+		ka_buf_puts(out, "** ");
+	if (n == 0)
+		ka_buf_puts(out, l->none);
+	for (i = 0; i < n; i++) {
+		const struct ka_report_account *a = &r->accounts[index[i]];
+
+		ka_buf_printf(out, "%s%s", i ? ", " : "", name_of(a));
+		if (with_move) {
+			rank_change_text(a, move, sizeof(move));
+			ka_buf_printf(out, " (%s)", move);
+		}
+	}
+	ka_buf_puts(out, "\n");
+}
+
+static void
+render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
+{
+	const struct labels *l = labels_of(r);
+	static const size_t headline_width[] = { 16, 14, 14, 7, 14, 7 };
+	static const int headline_right[] = { 0, 1, 1, 1, 1, 1 };
+	static const size_t account_width[] = { 3, 20, 4, 13, 6, 7, 8, 12 };
+	static const int account_right[] = { 1, 0, 0, 1, 1, 1, 1, 0 };
+	static const size_t risk_width[] = { 22, 4, 9, 9, 7, 20 };
+	static const int risk_right[] = { 0, 0, 1, 1, 1, 0 };
+	struct table t;
+	char p[160], q[160], s[160], text[64], a[64], b[64];
+	size_t i, n, index[64], count = ranked_count(r);
+	struct ka_buf cell = { 0 };
+	const char *names[8];
+
+	memset(&t, 0, sizeof(t));
+	t.out = out;
+	t.markdown = markdown;
+	t.ascii = r->ascii;
+	period_text(r, &r->current.period, p, sizeof(p));
+	date_text(r, r->as_of, q, sizeof(q));
+	if (markdown)
+		ka_buf_printf(out, "# %s: %s\n\n_%s %s_\n",
+		    r->title ? r->title : l->title, p, l->as_of, q);
+	else
+		ka_buf_printf(out, "%s: %s\n%s %s\n",
+		    r->title ? r->title : l->title, p, l->as_of, q);
+
+	/* 1. Headline. */
+	heading(out, markdown, r->ascii, l->headline);
+	period_text(r, &r->previous.period, q, sizeof(q));
+	period_text(r, &r->year_ago.period, s, sizeof(s));
+	if (!markdown)
+		ka_buf_printf(out, "%s: %s; %s: %s\n\n", l->previous, q,
+		    l->year_ago, s);
+	else
+		ka_buf_printf(out, "%s: %s; %s: %s\n\n", l->previous, q,
+		    l->year_ago, s);
+	t.width = headline_width;
+	t.right = headline_right;
+	t.ncolumns = 6;
+	names[0] = l->measure;
+	names[1] = l->period;
+	names[2] = l->previous;
+	names[3] = l->change;
+	names[4] = l->year_ago;
+	names[5] = l->change;
+	table_header(&t, names);
+	headline_rows(r, &t);
+
+	/* 2. Key accounts. */
+	heading(out, markdown, r->ascii, l->key_accounts);
+	t.width = account_width;
+	t.right = account_right;
+	t.ncolumns = 8;
+	names[0] = l->rank;
+	names[1] = l->customer;
+	names[2] = l->tier;
+	names[3] = l->revenue;
+	names[4] = l->share;
+	names[5] = l->growth;
+	names[6] = l->rank_change;
+	names[7] = l->trend;
+	table_header(&t, names);
+	for (i = 0; i < shown_top(r); i++) {
+		const struct ka_report_account *acc = &r->accounts[i];
+
+		snprintf(text, sizeof(text), "%ld", acc->rank);
+		table_cell(&t, text);
+		table_cell(&t, name_of(acc));
+		table_cell(&t, acc->tier);
+		money(acc->revenue, a, sizeof(a));
+		table_cell(&t, a);
+		percent(acc->share, 0, a, sizeof(a));
+		table_cell(&t, a);
+		percent(acc->growth, 1, a, sizeof(a));
+		table_cell(&t, a);
+		rank_change_text(acc, a, sizeof(a));
+		table_cell(&t, a);
+		ka_buf_reset(&cell);
+		ka_display_sparkline(&cell, acc->spark, KA_REPORT_SPARK,
+		    r->ascii);
+		table_cell(&t, cell.text != NULL ? cell.text : "");
+		table_end_row(&t);
+	}
+
+	/* 3. Movement. */
+	heading(out, markdown, r->ascii, l->movement);
+	for (i = 0, n = 0; i < r->naccounts && n < 64; i++)
+		if (in_tier_a(r->accounts[i].tier) &&
+		    !in_tier_a(r->accounts[i].prev_tier))
+			index[n++] = i;
+	account_list(r, out, markdown, l->entered_a, index, n, 0);
+	for (i = 0, n = 0; i < r->naccounts && n < 64; i++)
+		if (!in_tier_a(r->accounts[i].tier) &&
+		    in_tier_a(r->accounts[i].prev_tier))
+			index[n++] = i;
+	account_list(r, out, markdown, l->left_a, index, n, 0);
+	n = movers(r, 1, index, 5);
+	account_list(r, out, markdown, l->risers, index, n, 1);
+	n = movers(r, 0, index, 5);
+	account_list(r, out, markdown, l->fallers, index, n, 1);
+	for (i = 0, n = 0; i < count && n < 64; i++)
+		if (strcmp(r->accounts[i].movement, "new") == 0)
+			index[n++] = i;
+	account_list(r, out, markdown, l->new_accounts, index, n, 0);
+	for (i = count, n = 0; i < r->naccounts && n < 64; i++)
+		index[n++] = i;
+	account_list(r, out, markdown, l->lost, index, n, 0);
+
+	/* 4. Concentration. */
+	heading(out, markdown, r->ascii, l->concentration);
+	ka_buf_printf(out, "%s%s: %.0f (%s)\n", markdown ? "- " : "  ",
+	    l->hhi, r->hhi, band_label(r));
+	percent(r->top_share[0], 0, a, sizeof(a));
+	ka_buf_printf(out, "%s%s: %s", markdown ? "- " : "  ", l->top1, a);
+	percent(r->top_share[1], 0, a, sizeof(a));
+	ka_buf_printf(out, ", %s: %s", l->top5, a);
+	percent(r->top_share[2], 0, a, sizeof(a));
+	ka_buf_printf(out, ", %s: %s\n", l->top10, a);
+	if (count > 0) {
+		percent(r->accounts[0].share, 0, a, sizeof(a));
+		ka_buf_printf(out, "%s%s (%s): %s %s\n", markdown ? "- " : "  ",
+		    l->largest_left, name_of(&r->accounts[0]), a, l->revenue);
+	}
+
+	/* 5. At risk. */
+	heading(out, markdown, r->ascii, l->at_risk);
+	t.width = risk_width;
+	t.right = risk_right;
+	t.ncolumns = 6;
+	names[0] = l->customer;
+	names[1] = l->tier;
+	names[2] = l->days_since;
+	names[3] = l->usual_gap;
+	names[4] = l->growth;
+	names[5] = l->flags;
+	for (i = 0, n = 0; i < r->naccounts; i++)
+		if (at_risk(&r->accounts[i]))
+			n++;
+	if (n == 0) {
+		ka_buf_printf(out, "%s%s\n", markdown ? "" : "  ", l->none);
+	} else {
+		table_header(&t, names);
+		for (i = 0; i < r->naccounts; i++) {
+			const struct ka_report_account *acc = &r->accounts[i];
+
+			if (!at_risk(acc))
+				continue;
+			table_cell(&t, name_of(acc));
+			table_cell(&t, acc->tier[0] ? acc->tier : "-");
+			snprintf(a, sizeof(a), "%ld", acc->recency_days);
+			table_cell(&t, a);
+			if (isnan(acc->median_gap_days))
+				snprintf(b, sizeof(b), "-");
+			else
+				snprintf(b, sizeof(b), "%.0f",
+				    acc->median_gap_days);
+			table_cell(&t, b);
+			percent(acc->growth, 1, a, sizeof(a));
+			table_cell(&t, a);
+			ka_buf_reset(&cell);
+			risk_text(r, acc->risk, &cell);
+			table_cell(&t, cell.text != NULL ? cell.text : "");
+			table_end_row(&t);
+		}
+	}
+	ka_buf_free(&cell);
+}
+
+/* ---- JSON ---- */
+
+static void
+json_string(struct ka_buf *out, const char *s)
+{
+	char hex[8];
+
+	ka_buf_puts(out, "\"");
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			ka_buf_add(out, "\\", 1);
+			ka_buf_add(out, s, 1);
+		} else if (c < 0x20) {
+			snprintf(hex, sizeof(hex), "\\u%04x", c);
+			ka_buf_puts(out, hex);
+		} else {
+			ka_buf_add(out, s, 1);
+		}
+	}
+	ka_buf_puts(out, "\"");
+}
+
+static void
+json_decimal(struct ka_buf *out, ka_dec v)
+{
+	char text[KA_DEC_BUFSIZE];
+
+	ka_dec_format(v, 2, text);
+	ka_buf_puts(out, text);
+}
+
+static void
+json_double(struct ka_buf *out, double v, int places)
+{
+	if (isnan(v) || isinf(v))
+		ka_buf_puts(out, "null");
+	else
+		ka_buf_printf(out, "%.*f", places, v);
+}
+
+static void
+json_totals(struct ka_buf *out, const struct ka_report *r, const char *name,
+    const struct ka_report_totals *t, int last)
+{
+	char text[64];
+
+	ka_period_format(&t->period, text, sizeof(text));
+	ka_buf_printf(out, "    \"%s\": {\"period\": ", name);
+	json_string(out, text);
+	ka_date_format(t->period.first, text);
+	ka_buf_puts(out, ", \"first\": ");
+	json_string(out, text);
+	ka_date_format(t->period.last, text);
+	ka_buf_puts(out, ", \"last\": ");
+	json_string(out, text);
+	ka_buf_puts(out, ", \"revenue\": ");
+	json_decimal(out, t->revenue);
+	if (r->has_margin) {
+		ka_buf_puts(out, ", \"margin\": ");
+		json_decimal(out, t->margin);
+	}
+	ka_buf_printf(out, ", \"orders\": %lu, \"customers\": %lu}%s\n",
+	    t->orders, t->customers, last ? "" : ",");
+}
+
+static void
+render_json(struct ka_buf *out, const struct ka_report *r)
+{
+	char text[64];
+	size_t i, k;
+
+	ka_date_format(r->as_of, text);
+	ka_buf_puts(out, "{\n  \"as_of\": ");
+	json_string(out, text);
+	ka_buf_puts(out, ",\n  \"basis\": ");
+	json_string(out, r->basis);
+	ka_buf_printf(out, ",\n  \"cut_offs\": {\"a\": %.2f, \"b\": %.2f},\n",
+	    r->cut_a, r->cut_b);
+	ka_buf_puts(out, "  \"headline\": {\n");
+	json_totals(out, r, "current", &r->current, 0);
+	json_totals(out, r, "previous", &r->previous, 0);
+	json_totals(out, r, "year_ago", &r->year_ago, 0);
+	ka_buf_puts(out, "    \"revenue_change_pct\": ");
+	json_double(out, change_percent(r->current.revenue,
+	    r->previous.revenue), 2);
+	ka_buf_puts(out, ",\n    \"revenue_change_yoy_pct\": ");
+	json_double(out, change_percent(r->current.revenue,
+	    r->year_ago.revenue), 2);
+	ka_buf_puts(out, "\n  },\n  \"concentration\": {\"hhi\": ");
+	json_double(out, r->hhi, 2);
+	ka_buf_printf(out, ", \"band\": \"%s\", \"top1_share\": ",
+	    ka_report_hhi_band(r->hhi));
+	json_double(out, r->top_share[0], 2);
+	ka_buf_puts(out, ", \"top5_share\": ");
+	json_double(out, r->top_share[1], 2);
+	ka_buf_puts(out, ", \"top10_share\": ");
+	json_double(out, r->top_share[2], 2);
+	ka_buf_puts(out, "},\n  \"periods\": [");
+	for (k = 0; k < KA_REPORT_SPARK; k++) {
+		ka_buf_puts(out, k ? ", " : "");
+		json_string(out, r->spark_label[k]);
+	}
+	ka_buf_puts(out, "],\n  \"period_totals\": [");
+	for (k = 0; k < KA_REPORT_SPARK; k++) {
+		ka_buf_puts(out, k ? ", " : "");
+		json_double(out, r->spark_total[k], 2);
+	}
+	ka_buf_printf(out, "],\n  \"top\": %zu,\n  \"accounts\": [\n",
+	    shown_top(r));
+	for (i = 0; i < r->naccounts; i++) {
+		const struct ka_report_account *a = &r->accounts[i];
+
+		ka_buf_puts(out, "    {\"customer_id\": ");
+		json_string(out, a->customer_id);
+		ka_buf_puts(out, ", \"customer\": ");
+		json_string(out, a->customer);
+		ka_buf_puts(out, ", \"tier\": ");
+		json_string(out, a->tier);
+		ka_buf_printf(out, ", \"rank\": %ld, \"prev_rank\": %ld, "
+		    "\"revenue\": ", a->rank, a->prev_rank);
+		json_decimal(out, a->revenue);
+		ka_buf_puts(out, ", \"prev_revenue\": ");
+		json_decimal(out, a->prev_revenue);
+		ka_buf_puts(out, ", \"share\": ");
+		json_double(out, a->share, 4);
+		ka_buf_puts(out, ", \"cum_share\": ");
+		json_double(out, a->cum_share, 4);
+		ka_buf_puts(out, ", \"growth\": ");
+		json_double(out, a->growth, 2);
+		ka_buf_puts(out, ", \"prev_tier\": ");
+		json_string(out, a->prev_tier);
+		ka_buf_puts(out, ", \"movement\": ");
+		json_string(out, a->movement);
+		ka_buf_puts(out, ", \"risk\": ");
+		json_string(out, a->risk);
+		ka_buf_printf(out, ", \"recency_days\": %ld, "
+		    "\"median_gap_days\": ", a->recency_days);
+		json_double(out, a->median_gap_days, 1);
+		ka_buf_puts(out, ", \"spark\": [");
+		for (k = 0; k < KA_REPORT_SPARK; k++) {
+			ka_buf_puts(out, k ? ", " : "");
+			json_double(out, a->spark[k], 2);
+		}
+		ka_buf_printf(out, "]}%s\n", i + 1 < r->naccounts ? "," : "");
+	}
+	ka_buf_puts(out, "  ]\n}\n");
+}
+
+/* ---- HTML ---- */
+
+static const char html_style[] =
+"body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Noto Sans\","
+"\"Noto Sans CJK SC\",sans-serif;max-width:60rem;margin:2rem auto;"
+"padding:0 1rem;color:#1b1b1b;line-height:1.4}"
+"h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;"
+"border-bottom:1px solid #ccc;margin-top:2rem}"
+"table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}"
+"th,td{padding:.25rem .5rem;border-bottom:1px solid #e3e3e3;"
+"text-align:left}td.num,th.num{text-align:right;"
+"font-variant-numeric:tabular-nums}"
+".up{color:#2e7d32}.down{color:#c62828}.muted{color:#666}"
+"svg.chart{width:100%;height:auto;margin:.5rem 0 1.5rem}"
+"svg text{font-size:11px;fill:#333}svg .chart-title{font-size:13px;"
+"font-weight:bold}svg line.grid{stroke:#ddd}svg line.cutoff"
+"{stroke:#c62828}"
+"@media print{body{margin:0;max-width:none;font-size:10pt}"
+"h2{break-after:avoid}table,svg{break-inside:avoid}"
+"a{color:inherit;text-decoration:none}}";
+
+static void
+html_text(struct ka_buf *out, const char *text)
+{
+	ka_html_escape(out, text, strlen(text));
+}
+
+static void
+html_cell(struct ka_buf *out, const char *text, int numeric)
+{
+	ka_buf_puts(out, numeric ? "<td class=\"num\">" : "<td>");
+	html_text(out, text);
+	ka_buf_puts(out, "</td>");
+}
+
+static void
+html_header_cells(struct ka_buf *out, const char *const *names,
+    const int *numeric, size_t n)
+{
+	size_t i;
+
+	ka_buf_puts(out, "<thead><tr>");
+	for (i = 0; i < n; i++) {
+		ka_buf_puts(out, numeric[i] ? "<th class=\"num\">" : "<th>");
+		html_text(out, names[i]);
+		ka_buf_puts(out, "</th>");
+	}
+	ka_buf_puts(out, "</tr></thead>\n<tbody>\n");
+}
+
+static void
+html_headline(struct ka_buf *out, const struct ka_report *r)
+{
+	const struct labels *l = labels_of(r);
+	static const int numeric[] = { 0, 1, 1, 1, 1, 1 };
+	const char *names[6] = { l->measure, l->period, l->previous,
+		l->change, l->year_ago, l->change };
+	char cells[4][6][64];
+	size_t rows = headline_cells(r, cells), i, j;
+
+	ka_buf_puts(out, "<table class=\"headline\">");
+	html_header_cells(out, names, numeric, 6);
+	for (i = 0; i < rows; i++) {
+		ka_buf_puts(out, "<tr>");
+		for (j = 0; j < 6; j++)
+			html_cell(out, cells[i][j], j > 0);
+		ka_buf_puts(out, "</tr>\n");
+	}
+	ka_buf_puts(out, "</tbody></table>\n");
+}
+
+static void
+html_account_names(struct ka_buf *out, const struct ka_report *r,
+    const size_t *index, size_t n, int with_move)
+{
+	const struct labels *l = labels_of(r);
+	size_t i;
+	char move[32];
+
+	if (n == 0) {
+		ka_buf_puts(out, "<span class=\"muted\">");
+		html_text(out, l->none);
+		ka_buf_puts(out, "</span>");
+	}
+	for (i = 0; i < n; i++) {
+		const struct ka_report_account *a = &r->accounts[index[i]];
+
+		ka_buf_puts(out, i ? ", " : "");
+		html_text(out, name_of(a));
+		if (with_move) {
+			rank_change_text(a, move, sizeof(move));
+			ka_buf_puts(out, " (");
+			html_text(out, move);
+			ka_buf_puts(out, ")");
+		}
+	}
+}
+
+static void
+html_charts(struct ka_buf *out, const struct ka_report *r)
+{
+	const struct labels *l = labels_of(r);
+	size_t count = ranked_count(r), i, nseries;
+	double *cum = calloc(count + 1, sizeof(*cum));
+	double cutoffs[2] = { r->cut_a, r->cut_b };
+	char label_a[32], label_b[32];
+	const char *cut_labels[2] = { label_a, label_b };
+	struct ka_svg_series series[6];
+	const char *x_labels[KA_REPORT_SPARK];
+	static const char *const moves[] = { "new", "up", "same", "down",
+		"lost" };
+	const char *move_labels[5];
+	double move_counts[5] = { 0 };
+	size_t k;
+
+	for (i = 0; i < count && cum != NULL; i++)
+		cum[i] = r->accounts[i].cum_share;
+	snprintf(label_a, sizeof(label_a), "A %.0f%%", r->cut_a);
+	snprintf(label_b, sizeof(label_b), "B %.0f%%", r->cut_b);
+	if (count > 0 && cum != NULL)
+		ka_svg_pareto(out, l->pareto, cum, count, cutoffs, cut_labels,
+		    2, l->pareto_x, l->pareto_y);
+	free(cum);
+
+	for (k = 0; k < KA_REPORT_SPARK; k++)
+		x_labels[k] = r->spark_label[k];
+	series[0].label = l->total;
+	series[0].values = r->spark_total;
+	nseries = 1;
+	for (i = 0; i < count && nseries < 6; i++, nseries++) {
+		series[nseries].label = name_of(&r->accounts[i]);
+		series[nseries].values = r->accounts[i].spark;
+	}
+	ka_svg_lines(out, l->weekly, series, nseries, KA_REPORT_SPARK,
+	    x_labels);
+
+	for (k = 0; k < 5; k++)
+		move_labels[k] = movement_label(r, moves[k]);
+	for (i = 0; i < r->naccounts; i++)
+		for (k = 0; k < 5; k++)
+			if (strcmp(r->accounts[i].movement, moves[k]) == 0)
+				move_counts[k]++;
+	ka_svg_bars(out, l->tier_moves, move_labels, move_counts, 5);
+}
+
+static void
+render_html(struct ka_buf *out, const struct ka_report *r)
+{
+	const struct labels *l = labels_of(r);
+	static const int account_numeric[] = { 1, 0, 0, 1, 1, 1, 1, 0 };
+	static const int risk_numeric[] = { 0, 0, 1, 1, 1, 0 };
+	const char *names[8];
+	char p[160], q[160], a[64];
+	size_t i, n, index[64], count = ranked_count(r);
+	struct ka_buf cell = { 0 };
+
+	period_text(r, &r->current.period, p, sizeof(p));
+	date_text(r, r->as_of, q, sizeof(q));
+	ka_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n<title>",
+	    r->lang == KA_LANG_ZH ? "zh" : "en");
+	html_text(out, r->title ? r->title : l->title);
+	ka_buf_puts(out, ": ");
+	html_text(out, p);
+	ka_buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n"
+	    "<h1>", html_style);
+	html_text(out, r->title ? r->title : l->title);
+	ka_buf_puts(out, ": ");
+	html_text(out, p);
+	ka_buf_puts(out, "</h1>\n<p class=\"muted\">");
+	html_text(out, l->as_of);
+	ka_buf_puts(out, " ");
+	html_text(out, q);
+	ka_buf_puts(out, "</p>\n");
+
+	ka_buf_puts(out, "<section id=\"headline\"><h2>");
+	html_text(out, l->headline);
+	ka_buf_puts(out, "</h2>\n");
+	html_headline(out, r);
+	ka_buf_puts(out, "</section>\n");
+
+	ka_buf_puts(out, "<section id=\"key-accounts\"><h2>");
+	html_text(out, l->key_accounts);
+	ka_buf_puts(out, "</h2>\n<table class=\"accounts\">");
+	names[0] = l->rank;
+	names[1] = l->customer;
+	names[2] = l->tier;
+	names[3] = l->revenue;
+	names[4] = l->share;
+	names[5] = l->growth;
+	names[6] = l->rank_change;
+	names[7] = l->trend;
+	html_header_cells(out, names, account_numeric, 8);
+	for (i = 0; i < shown_top(r); i++) {
+		const struct ka_report_account *acc = &r->accounts[i];
+
+		ka_buf_printf(out, "<tr data-customer-id=\"");
+		html_text(out, acc->customer_id);
+		ka_buf_puts(out, "\">");
+		snprintf(a, sizeof(a), "%ld", acc->rank);
+		html_cell(out, a, 1);
+		html_cell(out, name_of(acc), 0);
+		html_cell(out, acc->tier, 0);
+		money(acc->revenue, a, sizeof(a));
+		html_cell(out, a, 1);
+		percent(acc->share, 0, a, sizeof(a));
+		html_cell(out, a, 1);
+		percent(acc->growth, 1, a, sizeof(a));
+		ka_buf_printf(out, "<td class=\"num %s\">", isnan(acc->growth) ?
+		    "" : acc->growth >= 0 ? "up" : "down");
+		html_text(out, a);
+		ka_buf_puts(out, "</td>");
+		rank_change_text(acc, a, sizeof(a));
+		html_cell(out, a, 1);
+		ka_buf_reset(&cell);
+		ka_display_sparkline(&cell, acc->spark, KA_REPORT_SPARK, 0);
+		html_cell(out, cell.text != NULL ? cell.text : "", 0);
+		ka_buf_puts(out, "</tr>\n");
+	}
+	ka_buf_puts(out, "</tbody></table>\n");
+	html_charts(out, r);
+	ka_buf_puts(out, "</section>\n");
+
+	ka_buf_puts(out, "<section id=\"movement\"><h2>");
+	html_text(out, l->movement);
+	ka_buf_puts(out, "</h2>\n<ul>\n<li><strong>");
+	html_text(out, l->entered_a);
+	ka_buf_puts(out, ":</strong> ");
+	for (i = 0, n = 0; i < r->naccounts && n < 64; i++)
+		if (in_tier_a(r->accounts[i].tier) &&
+		    !in_tier_a(r->accounts[i].prev_tier))
+			index[n++] = i;
+	html_account_names(out, r, index, n, 0);
+	ka_buf_puts(out, "</li>\n<li><strong>");
+	html_text(out, l->left_a);
+	ka_buf_puts(out, ":</strong> ");
+	for (i = 0, n = 0; i < r->naccounts && n < 64; i++)
+		if (!in_tier_a(r->accounts[i].tier) &&
+		    in_tier_a(r->accounts[i].prev_tier))
+			index[n++] = i;
+	html_account_names(out, r, index, n, 0);
+	ka_buf_puts(out, "</li>\n<li><strong>");
+	html_text(out, l->risers);
+	ka_buf_puts(out, ":</strong> ");
+	n = movers(r, 1, index, 5);
+	html_account_names(out, r, index, n, 1);
+	ka_buf_puts(out, "</li>\n<li><strong>");
+	html_text(out, l->fallers);
+	ka_buf_puts(out, ":</strong> ");
+	n = movers(r, 0, index, 5);
+	html_account_names(out, r, index, n, 1);
+	ka_buf_puts(out, "</li>\n<li><strong>");
+	html_text(out, l->new_accounts);
+	ka_buf_puts(out, ":</strong> ");
+	for (i = 0, n = 0; i < count && n < 64; i++)
+		if (strcmp(r->accounts[i].movement, "new") == 0)
+			index[n++] = i;
+	html_account_names(out, r, index, n, 0);
+	ka_buf_puts(out, "</li>\n<li><strong>");
+	html_text(out, l->lost);
+	ka_buf_puts(out, ":</strong> ");
+	for (i = count, n = 0; i < r->naccounts && n < 64; i++)
+		index[n++] = i;
+	html_account_names(out, r, index, n, 0);
+	ka_buf_puts(out, "</li>\n</ul>\n</section>\n");
+
+	ka_buf_puts(out, "<section id=\"concentration\"><h2>");
+	html_text(out, l->concentration);
+	ka_buf_puts(out, "</h2>\n<ul>\n<li>");
+	html_text(out, l->hhi);
+	ka_buf_printf(out, ": %.0f (", r->hhi);
+	html_text(out, band_label(r));
+	ka_buf_puts(out, ")</li>\n<li>");
+	html_text(out, l->top1);
+	percent(r->top_share[0], 0, a, sizeof(a));
+	ka_buf_printf(out, ": %s, ", a);
+	html_text(out, l->top5);
+	percent(r->top_share[1], 0, a, sizeof(a));
+	ka_buf_printf(out, ": %s, ", a);
+	html_text(out, l->top10);
+	percent(r->top_share[2], 0, a, sizeof(a));
+	ka_buf_printf(out, ": %s</li>\n", a);
+	if (count > 0) {
+		ka_buf_puts(out, "<li>");
+		html_text(out, l->largest_left);
+		ka_buf_puts(out, " (");
+		html_text(out, name_of(&r->accounts[0]));
+		percent(r->accounts[0].share, 0, a, sizeof(a));
+		ka_buf_printf(out, "): %s ", a);
+		html_text(out, l->revenue);
+		ka_buf_puts(out, "</li>\n");
+	}
+	ka_buf_puts(out, "</ul>\n</section>\n");
+
+	ka_buf_puts(out, "<section id=\"at-risk\"><h2>");
+	html_text(out, l->at_risk);
+	ka_buf_puts(out, "</h2>\n");
+	for (i = 0, n = 0; i < r->naccounts; i++)
+		if (at_risk(&r->accounts[i]))
+			n++;
+	if (n == 0) {
+		ka_buf_puts(out, "<p class=\"muted\">");
+		html_text(out, l->none);
+		ka_buf_puts(out, "</p>\n");
+	} else {
+		names[0] = l->customer;
+		names[1] = l->tier;
+		names[2] = l->days_since;
+		names[3] = l->usual_gap;
+		names[4] = l->growth;
+		names[5] = l->flags;
+		ka_buf_puts(out, "<table class=\"risk\">");
+		html_header_cells(out, names, risk_numeric, 6);
+		for (i = 0; i < r->naccounts; i++) {
+			const struct ka_report_account *acc = &r->accounts[i];
+
+			if (!at_risk(acc))
+				continue;
+			ka_buf_puts(out, "<tr>");
+			html_cell(out, name_of(acc), 0);
+			html_cell(out, acc->tier[0] ? acc->tier : "-", 0);
+			snprintf(a, sizeof(a), "%ld", acc->recency_days);
+			html_cell(out, a, 1);
+			if (isnan(acc->median_gap_days))
+				snprintf(a, sizeof(a), "-");
+			else
+				snprintf(a, sizeof(a), "%.0f",
+				    acc->median_gap_days);
+			html_cell(out, a, 1);
+			percent(acc->growth, 1, a, sizeof(a));
+			html_cell(out, a, 1);
+			ka_buf_reset(&cell);
+			risk_text(r, acc->risk, &cell);
+			html_cell(out, cell.text != NULL ? cell.text : "", 0);
+			ka_buf_puts(out, "</tr>\n");
+		}
+		ka_buf_puts(out, "</tbody></table>\n");
+	}
+	ka_buf_puts(out, "</section>\n<footer class=\"muted\"><p>");
+	html_text(out, l->generated);
+	ka_buf_puts(out, "</p></footer>\n</body>\n</html>\n");
+	ka_buf_free(&cell);
+}
+
+void
+ka_report_render(struct ka_buf *out, const struct ka_report *r,
+    enum ka_report_format format)
+{
+	switch (format) {
+	case KA_REPORT_MD:
+		render_plain(out, r, 1);
+		break;
+	case KA_REPORT_HTML:
+		render_html(out, r);
+		break;
+	case KA_REPORT_JSON:
+		render_json(out, r);
+		break;
+	case KA_REPORT_EML:
+		ka_report_render_eml(out, r, NULL, NULL, NULL);
+		break;
+	default:
+		render_plain(out, r, 0);
+		break;
+	}
+}
+
+void
+ka_report_render_eml(struct ka_buf *out, const struct ka_report *r,
+    const char *from, const char *to, const char *subject)
+{
+	struct ka_buf text = { 0 }, html = { 0 }, default_subject = { 0 };
+	struct ka_mime_message m;
+	char p[160];
+
+	render_plain(&text, r, 0);
+	render_html(&html, r);
+	if (subject == NULL) {
+		period_text(r, &r->current.period, p, sizeof(p));
+		ka_buf_printf(&default_subject, "%s: %s",
+		    r->title ? r->title : labels_of(r)->title, p);
+		subject = default_subject.text;
+	}
+	memset(&m, 0, sizeof(m));
+	m.from = from;
+	m.to = to;
+	m.subject = subject;
+	m.date = r->as_of;
+	m.text = text.text;
+	m.text_length = text.length;
+	m.html = html.text;
+	m.html_length = html.length;
+	ka_mime_write(out, &m);
+	ka_buf_free(&text);
+	ka_buf_free(&html);
+	ka_buf_free(&default_subject);
+}

@@ -1,0 +1,1914 @@
+/*
+ * Unit tests of common/ka_reader.c on small inputs written to temporary
+ * files, each with the exact records expected.  Every input is read twice,
+ * normally and with force_libcsv (every record through libcsv), and the
+ * two readings must agree in every byte, line number, status and message:
+ * that is how the fast path and the libcsv path are proved to give the
+ * same records.  test_random_equivalence does the same on a few thousand
+ * generated documents and also checks the records the generator meant.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "ka_msg.h"
+#include "ka_reader.h"
+
+/* ---- temporary files ---- */
+
+static char temp_dir[4096];
+static char *temp_names[64];
+static size_t ntemp;
+
+static void
+remove_temps(void)
+{
+	size_t i;
+
+	for (i = 0; i < ntemp; i++) {
+		unlink(temp_names[i]);
+		free(temp_names[i]);
+	}
+	ntemp = 0;
+	if (temp_dir[0] != '\0')
+		rmdir(temp_dir);
+}
+
+static void
+die(const char *what)
+{
+	printf("  test_reader: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/*
+ * A private directory made with mkdtemp under $TMPDIR or /tmp; the files
+ * in it get chosen names because the reader cares about extensions
+ * (.tsv) and messages name the file.
+ */
+static void
+make_temp_dir(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	if (base == NULL || *base == '\0')
+		base = "/tmp";
+	snprintf(temp_dir, sizeof(temp_dir), "%s/ka-test-reader-XXXXXX",
+	    base);
+	if (mkdtemp(temp_dir) == NULL)
+		die("mkdtemp");
+	atexit(remove_temps);
+}
+
+/* Writes data to temp_dir/name (replacing it) and returns the path. */
+static const char *
+temp_file(const char *name, const void *data, size_t length)
+{
+	char path[4200];
+	size_t i;
+	int fd;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, name);
+	for (i = 0; i < ntemp; i++)
+		if (strcmp(temp_names[i], path) == 0)
+			break;
+	if (i == ntemp) {
+		if (ntemp == sizeof(temp_names) / sizeof(temp_names[0])) {
+			errno = EMFILE;
+			die("too many temporary files");
+		}
+		temp_names[ntemp++] = strdup(path);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "wb")) == NULL)
+		die(path);
+	if (length > 0 && fwrite(data, 1, length, f) != length)
+		die(path);
+	if (fclose(f) != 0)
+		die(path);
+	return temp_names[i];
+}
+
+static const char *
+temp_text(const char *name, const char *text)
+{
+	return temp_file(name, text, strlen(text));
+}
+
+/* ---- reading everything into copies ---- */
+
+struct copy {
+	size_t		 nfields;
+	char		**field;
+	size_t		*length;
+	unsigned long	 line, end_line, number;
+	const char	*file;
+	int		 status;
+	char		*error;		/* when status is not KA_READ_OK */
+	size_t		 column;
+};
+
+struct result {
+	int		 opened;
+	char		*open_error;	/* what ka_reader_open printed */
+	struct copy	 header;
+	int		 delimiter;
+	struct copy	*rec;
+	size_t		 nrec, caprec;
+	int		 end;		/* the last ka_reader_next(): 0 or -1 */
+	char		*fatal;		/* ka_reader_error() after -1 */
+	size_t		 fatal_column;
+};
+
+static char *
+dup_bytes(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p == NULL)
+		die("malloc");
+	if (n > 0)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void
+copy_record(struct copy *c, const ka_record *rec)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->nfields = rec->nfields;
+	c->field = calloc(rec->nfields + 1, sizeof(*c->field));
+	c->length = calloc(rec->nfields + 1, sizeof(*c->length));
+	if (c->field == NULL || c->length == NULL)
+		die("calloc");
+	for (i = 0; i < rec->nfields; i++) {
+		c->length[i] = ka_field_length(rec, i);
+		c->field[i] = dup_bytes(ka_field(rec, i), c->length[i]);
+	}
+	c->line = rec->line;
+	c->end_line = rec->end_line;
+	c->number = rec->number;
+	c->file = rec->file;
+}
+
+static void
+free_copy(struct copy *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfields; i++)
+		free(c->field[i]);
+	free(c->field);
+	free(c->length);
+	free(c->error);
+}
+
+static void
+free_result(struct result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nrec; i++)
+		free_copy(&res->rec[i]);
+	free(res->rec);
+	free_copy(&res->header);
+	free(res->open_error);
+	free(res->fatal);
+	memset(res, 0, sizeof(*res));
+}
+
+/* Standard error while ka_reader_open() runs, so its message is kept. */
+static ka_reader *
+open_capturing(const char *const *files, size_t nfiles,
+    const struct ka_reader_options *options, char **message)
+{
+	char path[4200], text[4096];
+	ka_reader *reader;
+	int saved, fd;
+	ssize_t n;
+	size_t prefix;
+
+	snprintf(path, sizeof(path), "%s/.stderr", temp_dir);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (saved < 0 || fd < 0)
+		die("stderr capture");
+	dup2(fd, STDERR_FILENO);
+	reader = ka_reader_open(files, nfiles, options);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	close(fd);
+	unlink(path);
+	if (n < 0)
+		n = 0;
+	text[n] = '\0';
+	if (n > 0 && text[n - 1] == '\n')
+		text[n - 1] = '\0';
+	/* ka_warn() puts the program name first: "ka: FILE:LINE: ..." */
+	prefix = strlen(ka_program());
+	if (n > 0 && (strncmp(text, ka_program(), prefix) != 0 ||
+	    strncmp(text + prefix, ": ", 2) != 0)) {
+		printf("  %s: open message without \"%s: \": %s\n",
+		    __FILE__, ka_program(), text);
+		check_failures++;
+	} else if (n > 0) {
+		memmove(text, text + prefix + 2, strlen(text + prefix + 2) + 1);
+	}
+	*message = dup_bytes(text, strlen(text));
+	return reader;
+}
+
+static void
+read_files(struct result *res, const char *const *files, size_t nfiles,
+    const struct ka_reader_options *options)
+{
+	ka_reader *reader;
+	ka_record rec;
+	enum ka_read_status status;
+	int got;
+
+	memset(res, 0, sizeof(*res));
+	reader = open_capturing(files, nfiles, options, &res->open_error);
+	if (reader == NULL)
+		return;
+	res->opened = 1;
+	copy_record(&res->header, ka_reader_header(reader));
+	res->delimiter = ka_reader_delimiter(reader);
+	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
+		struct copy *c;
+
+		if (res->nrec == res->caprec) {
+			res->caprec = res->caprec * 2 + 16;
+			res->rec = realloc(res->rec,
+			    res->caprec * sizeof(*res->rec));
+			if (res->rec == NULL)
+				die("realloc");
+		}
+		c = &res->rec[res->nrec++];
+		copy_record(c, &rec);
+		c->status = (int)status;
+		if (status != KA_READ_OK) {
+			const char *e = ka_reader_error(reader);
+
+			c->error = dup_bytes(e, strlen(e));
+			c->column = ka_reader_error_column(reader);
+		}
+	}
+	res->end = got;
+	if (got < 0) {
+		const char *e = ka_reader_error(reader);
+
+		CHECK_INT(status, KA_READ_FATAL);
+		res->fatal = dup_bytes(e, strlen(e));
+		res->fatal_column = ka_reader_error_column(reader);
+	}
+	ka_reader_close(reader);
+}
+
+/* ---- comparing ---- */
+
+static void
+show_bytes(const char *s, size_t n)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < n && i < 120; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\r')
+			fputs("\\r", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	if (n > 120)
+		printf("...(%zu bytes)", n);
+	putchar('"');
+}
+
+static void
+show_copy(const char *what, const struct copy *c)
+{
+	size_t i;
+
+	printf("    %s: line %lu-%lu status %d, %zu fields:", what, c->line,
+	    c->end_line, c->status, c->nfields);
+	for (i = 0; i < c->nfields && i < 12; i++) {
+		putchar(' ');
+		show_bytes(c->field[i], c->length[i]);
+	}
+	putchar('\n');
+}
+
+static int
+same_fields(const struct copy *a, const struct copy *b)
+{
+	size_t i;
+
+	if (a->nfields != b->nfields)
+		return 0;
+	for (i = 0; i < a->nfields; i++)
+		if (a->length[i] != b->length[i] ||
+		    memcmp(a->field[i], b->field[i], a->length[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * The two readings agree in everything: header, delimiter, every record
+ * (fields, lines, number, file, status, message, column), the end and
+ * the fatal message.  Prints the first difference.
+ */
+static int
+same_result(const struct result *a, const struct result *b)
+{
+	size_t i;
+
+	if (a->opened != b->opened || !same_text(a->open_error,
+	    b->open_error)) {
+		printf("    open: %d \"%s\" vs %d \"%s\"\n", a->opened,
+		    a->open_error, b->opened, b->open_error);
+		return 0;
+	}
+	if (!a->opened)
+		return 1;
+	if (!same_fields(&a->header, &b->header) ||
+	    a->header.line != b->header.line || a->delimiter != b->delimiter) {
+		show_copy("header", &a->header);
+		show_copy("header", &b->header);
+		return 0;
+	}
+	for (i = 0; i < a->nrec && i < b->nrec; i++) {
+		const struct copy *x = &a->rec[i], *y = &b->rec[i];
+
+		if (!same_fields(x, y) || x->line != y->line ||
+		    x->end_line != y->end_line || x->number != y->number ||
+		    !same_text(x->file, y->file) || x->status != y->status ||
+		    !same_text(x->error, y->error) || x->column != y->column) {
+			printf("    record %zu differs:\n", i + 1);
+			show_copy("one", x);
+			show_copy("two", y);
+			if (x->error || y->error)
+				printf("    \"%s\" vs \"%s\"\n", x->error,
+				    y->error);
+			return 0;
+		}
+	}
+	if (a->nrec != b->nrec || a->end != b->end ||
+	    !same_text(a->fatal, b->fatal) ||
+	    a->fatal_column != b->fatal_column) {
+		printf("    %zu records, end %d \"%s\" vs %zu records, end %d "
+		    "\"%s\"\n", a->nrec, a->end, a->fatal, b->nrec, b->end,
+		    b->fatal);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Reads files normally and with force_libcsv, checks that both agree
+ * and leaves the normal reading in res.
+ */
+static void
+read_both_at(int line, struct result *res, const char *const *files,
+    size_t nfiles, const struct ka_reader_options *options)
+{
+	struct ka_reader_options forced = *options;
+	struct result other;
+
+	read_files(res, files, nfiles, options);
+	forced.force_libcsv = 1;
+	read_files(&other, files, nfiles, &forced);
+	if (!same_result(res, &other)) {
+		printf("  %s:%d: normal and force_libcsv readings differ\n",
+		    __FILE__, line);
+		check_failures++;
+	}
+	free_result(&other);
+}
+
+#define READ_BOTH(res, files, nfiles, options) \
+	read_both_at(__LINE__, (res), (files), (nfiles), (options))
+
+static void
+read_one_at(int line, struct result *res, const char *path,
+    const struct ka_reader_options *options)
+{
+	const char *files[1];
+
+	files[0] = path;
+	read_both_at(line, res, files, 1, options);
+}
+
+#define READ_ONE(res, path, options) \
+	read_one_at(__LINE__, (res), (path), (options))
+
+/* Expected records: NULL-terminated lists of NULL-terminated fields. */
+#define F(...)		((const char *const[]){ __VA_ARGS__, NULL })
+#define RECORDS(...)	((const char *const *const[]){ __VA_ARGS__, NULL })
+#define NO_RECORDS	((const char *const *const[]){ NULL })
+
+static int
+fields_equal(const struct copy *c, const char *const *want)
+{
+	size_t i;
+
+	for (i = 0; want[i] != NULL; i++)
+		if (i >= c->nfields || c->length[i] != strlen(want[i]) ||
+		    memcmp(c->field[i], want[i], c->length[i]) != 0)
+			return 0;
+	return i == c->nfields;
+}
+
+static void
+show_want(const char *const *want)
+{
+	size_t i;
+
+	printf("    want:");
+	for (i = 0; want[i] != NULL; i++) {
+		putchar(' ');
+		show_bytes(want[i], strlen(want[i]));
+	}
+	putchar('\n');
+}
+
+static void
+expect_header_at(int line, const struct result *res, const char *const *want)
+{
+	if (!res->opened) {
+		printf("  %s:%d: open failed: %s\n", __FILE__, line,
+		    res->open_error);
+		check_failures++;
+		return;
+	}
+	if (!fields_equal(&res->header, want)) {
+		printf("  %s:%d: header differs\n", __FILE__, line);
+		show_copy("got", &res->header);
+		show_want(want);
+		check_failures++;
+	}
+}
+
+#define EXPECT_HEADER(res, want) expect_header_at(__LINE__, (res), (want))
+
+static void
+expect_records_at(int line, const struct result *res,
+    const char *const *const *want)
+{
+	size_t i;
+
+	if (!res->opened) {
+		printf("  %s:%d: open failed: %s\n", __FILE__, line,
+		    res->open_error);
+		check_failures++;
+		return;
+	}
+	for (i = 0; want[i] != NULL; i++) {
+		if (i >= res->nrec) {
+			printf("  %s:%d: only %zu records, want more\n",
+			    __FILE__, line, res->nrec);
+			show_want(want[i]);
+			check_failures++;
+			return;
+		}
+		if (!fields_equal(&res->rec[i], want[i])) {
+			printf("  %s:%d: record %zu differs\n", __FILE__, line,
+			    i + 1);
+			show_copy("got", &res->rec[i]);
+			show_want(want[i]);
+			check_failures++;
+			return;
+		}
+	}
+	if (res->nrec != i) {
+		printf("  %s:%d: %zu records, want %zu\n", __FILE__, line,
+		    res->nrec, i);
+		show_copy("extra", &res->rec[i]);
+		check_failures++;
+	}
+}
+
+#define EXPECT_RECORDS(res, want) expect_records_at(__LINE__, (res), (want))
+
+/* Start lines of the records, then end lines, each list ending in 0. */
+static void
+expect_lines_at(int line, const struct result *res, const unsigned long *start,
+    const unsigned long *end)
+{
+	size_t i;
+
+	for (i = 0; start[i] != 0; i++)
+		if (i >= res->nrec || res->rec[i].line != start[i] ||
+		    (end != NULL && res->rec[i].end_line != end[i])) {
+			printf("  %s:%d: record %zu: line %lu-%lu, want %lu-%lu"
+			    "\n", __FILE__, line, i + 1,
+			    i < res->nrec ? res->rec[i].line : 0,
+			    i < res->nrec ? res->rec[i].end_line : 0, start[i],
+			    end != NULL ? end[i] : start[i]);
+			check_failures++;
+			return;
+		}
+	CHECK_INT(res->nrec, i);
+}
+
+#define LINES(...)	((const unsigned long[]){ __VA_ARGS__, 0 })
+#define EXPECT_LINES(res, start, end) \
+	expect_lines_at(__LINE__, (res), (start), (end))
+
+/* Every record read without a problem and the input ended normally. */
+static void
+expect_clean_at(int line, const struct result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nrec; i++)
+		if (res->rec[i].status != KA_READ_OK) {
+			printf("  %s:%d: record %zu has status %d: %s\n",
+			    __FILE__, line, i + 1, res->rec[i].status,
+			    res->rec[i].error);
+			check_failures++;
+			return;
+		}
+	if (res->end != 0) {
+		printf("  %s:%d: reading ended with %d: %s\n", __FILE__, line,
+		    res->end, res->fatal);
+		check_failures++;
+	}
+}
+
+#define EXPECT_CLEAN(res) expect_clean_at(__LINE__, (res))
+
+static char *
+path_message(const char *path, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* "PATH" followed by the formatted text, for exact message checks. */
+static char *
+path_message(const char *path, const char *format, ...)
+{
+	static char text[8][8192];
+	static int which;
+	char *out = text[which++ % 8];
+	va_list args;
+	int n;
+
+	n = snprintf(out, sizeof(text[0]), "%s", path);
+	va_start(args, format);
+	vsnprintf(out + n, sizeof(text[0]) - (size_t)n, format, args);
+	va_end(args);
+	return out;
+}
+
+static const struct ka_reader_options plain;	/* all defaults */
+
+/* ---- line ends, quoting, empty fields ---- */
+
+/* The same table with LF, CRLF and CR-only line ends. */
+static void
+test_line_ends(void)
+{
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	struct result res[3];
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		const char *e = ends[i];
+		char name[32];
+
+		snprintf(text, sizeof(text), "id,name,amount%s1,Ann,10%s"
+		    "2,\"Lee, Bo\",20%s3,,30%s", e, e, e, e);
+		snprintf(name, sizeof(name), "ends%zu.csv", i);
+		READ_ONE(&res[i], temp_text(name, text), &plain);
+		EXPECT_HEADER(&res[i], F("id", "name", "amount"));
+		EXPECT_RECORDS(&res[i], RECORDS(F("1", "Ann", "10"),
+		    F("2", "Lee, Bo", "20"), F("3", "", "30")));
+		EXPECT_LINES(&res[i], LINES(2, 3, 4), LINES(2, 3, 4));
+		EXPECT_CLEAN(&res[i]);
+		CHECK_INT(res[i].delimiter, ',');
+	}
+	/* Identical records, field by field, whatever the line ends. */
+	for (i = 1; i < 3; i++) {
+		size_t j;
+
+		CHECK_INT(res[i].nrec, res[0].nrec);
+		for (j = 0; j < res[0].nrec && j < res[i].nrec; j++)
+			CHECK(same_fields(&res[0].rec[j], &res[i].rec[j]));
+	}
+	for (i = 0; i < 3; i++)
+		free_result(&res[i]);
+}
+
+/* Line ends mixed in one file, and a CRLF split by nothing else. */
+static void
+test_mixed_line_ends(void)
+{
+	struct result res;
+
+	READ_ONE(&res, temp_text("mixed.csv",
+	    "a,b\r\n1,2\n3,4\r5,6\r\n\r\n7,8\r"), &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2"), F("3", "4"), F("5", "6"),
+	    F("7", "8")));
+	EXPECT_LINES(&res, LINES(2, 3, 4, 6), NULL);
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+}
+
+static void
+test_quoted_fields(void)
+{
+	struct result res;
+
+	/* Delimiters, doubled quotes and a quoted LF; the record after a
+	 * quoted newline starts one physical line further. */
+	READ_ONE(&res, temp_text("quoted.csv",
+	    "k,v\n"
+	    "1,\"a,b\"\n"
+	    "2,\"say \"\"hi\"\"\"\n"
+	    "3,\"two\nlines\"\n"
+	    "4,\"\"\"\"\n"
+	    "\"5\",\"x\"\n"
+	    "6,\"three\n\nlines, \"\"q\"\"\"\n"
+	    "7,end\n"), &plain);
+	EXPECT_HEADER(&res, F("k", "v"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "a,b"), F("2", "say \"hi\""),
+	    F("3", "two\nlines"), F("4", "\""), F("5", "x"),
+	    F("6", "three\n\nlines, \"q\""), F("7", "end")));
+	EXPECT_LINES(&res, LINES(2, 3, 4, 6, 7, 8, 11),
+	    LINES(2, 3, 5, 6, 7, 10, 11));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* A quoted CRLF and a quoted CR are kept as written, and each
+	 * counts as one physical line. */
+	READ_ONE(&res, temp_text("quoted-cr.csv",
+	    "k,v\r\n1,\"a\r\nb\"\r\n2,\"c\rd\"\r\n3,e\r\n"), &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "a\r\nb"), F("2", "c\rd"),
+	    F("3", "e")));
+	EXPECT_LINES(&res, LINES(2, 4, 6), LINES(3, 5, 6));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* A quoted header; the quote in it sends only that line to libcsv. */
+	READ_ONE(&res, temp_text("quoted-header.csv",
+	    "\"id\",\"the\nname\"\n1,x\n"), &plain);
+	EXPECT_HEADER(&res, F("id", "the\nname"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "x")));
+	EXPECT_LINES(&res, LINES(3), LINES(3));
+	free_result(&res);
+}
+
+/*
+ * By design the reader keeps spaces (no trimming) and a quote inside an
+ * unquoted field is text; only a field that starts with a quote is
+ * quoted.
+ */
+static void
+test_spaces_and_bare_quotes(void)
+{
+	struct result res;
+
+	READ_ONE(&res, temp_text("bare.csv",
+	    "a,b,c\n"
+	    " x , y ,z \n"
+	    "12\" monitor,say \"hi\" there, \"q\"\n"
+	    "\"sp \",\" lead\",\t\n"), &plain);
+	EXPECT_RECORDS(&res, RECORDS(F(" x ", " y ", "z "),
+	    F("12\" monitor", "say \"hi\" there", " \"q\""),
+	    F("sp ", " lead", "\t")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+}
+
+static void
+test_empty_fields(void)
+{
+	struct result res;
+
+	READ_ONE(&res, temp_text("empty.csv",
+	    "a,b,c\n,,\n1,,\n,,3\n\"\",\"\",\"\"\n\"\",2,\n,\"\",\n"),
+	    &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("", "", ""), F("1", "", ""),
+	    F("", "", "3"), F("", "", ""), F("", "2", ""), F("", "", "")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* One column: an empty value must be quoted, or it is a blank
+	 * line, which is skipped. */
+	READ_ONE(&res, temp_text("one-column.csv", "only\n\"\"\nx\n\n"),
+	    &plain);
+	EXPECT_RECORDS(&res, RECORDS(F(""), F("x")));
+	EXPECT_LINES(&res, LINES(2, 3), NULL);
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+}
+
+static void
+test_no_final_newline(void)
+{
+	struct result res;
+
+	READ_ONE(&res, temp_text("nofinal1.csv", "a,b\n1,2\n3,4"), &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2"), F("3", "4")));
+	EXPECT_LINES(&res, LINES(2, 3), LINES(2, 3));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	READ_ONE(&res, temp_text("nofinal2.csv", "a,b\n1,\"x\"\"\""),
+	    &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "x\"")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* Ending in a delimiter: the last field is empty. */
+	READ_ONE(&res, temp_text("nofinal3.csv", "a,b\n1,"), &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* A last record over three lines and no final newline ends on
+	 * line 4 (end_line was one short before the fix). */
+	READ_ONE(&res, temp_text("nofinal4.csv", "a,b\n1,\"x\ny\nz\""),
+	    &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "x\ny\nz")));
+	EXPECT_LINES(&res, LINES(2), LINES(4));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* Header only, with and without its newline. */
+	READ_ONE(&res, temp_text("header-only.csv", "a,b"), &plain);
+	EXPECT_HEADER(&res, F("a", "b"));
+	EXPECT_RECORDS(&res, NO_RECORDS);
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+}
+
+static void
+test_blank_lines(void)
+{
+	struct result res;
+
+	/* Blank lines before the header, between and after records, with
+	 * each kind of line end; they are skipped but still counted. */
+	READ_ONE(&res, temp_text("blank.csv",
+	    "\n\r\n\ra,b\n1,2\n\n\r\n3,4\r\r5,6\n\n\n"), &plain);
+	EXPECT_HEADER(&res, F("a", "b"));
+	CHECK_INT(res.header.line, 4);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2"), F("3", "4"), F("5", "6")));
+	EXPECT_LINES(&res, LINES(5, 8, 10), NULL);
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* A line of spaces is not blank: it is a one-field record. */
+	READ_ONE(&res, temp_text("spaces.csv", "a\n  \nx\n"), &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("  "), F("x")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* Nothing at all, or only blank lines: no columns, no records. */
+	READ_ONE(&res, temp_text("nothing.csv", ""), &plain);
+	CHECK(res.opened);
+	CHECK_INT(res.header.nfields, 0);
+	EXPECT_RECORDS(&res, NO_RECORDS);
+	CHECK_INT(res.end, 0);
+	free_result(&res);
+	READ_ONE(&res, temp_text("blank-only.csv", "\n\r\n\r"), &plain);
+	CHECK(res.opened);
+	CHECK_INT(res.header.nfields, 0);
+	EXPECT_RECORDS(&res, NO_RECORDS);
+	free_result(&res);
+}
+
+/* ---- encodings ---- */
+
+static void
+test_utf8_bom(void)
+{
+	struct result res;
+
+	READ_ONE(&res, temp_text("bom.csv", "\xef\xbb\xbfid,name\n1,Zoë\n"),
+	    &plain);
+	EXPECT_HEADER(&res, F("id", "name"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "Zoë")));
+	EXPECT_LINES(&res, LINES(2), NULL);
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* BOM then a quoted first field; BOM and no final newline. */
+	READ_ONE(&res, temp_text("bom2.csv", "\xef\xbb\xbf\"id\",v\n1,2"),
+	    &plain);
+	EXPECT_HEADER(&res, F("id", "v"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2")));
+	free_result(&res);
+
+	/* Only the first BOM goes: one later in the text is data. */
+	READ_ONE(&res, temp_text("bom3.csv", "\xef\xbb\xbfk\n\xef\xbb\xbfx\n"),
+	    &plain);
+	EXPECT_HEADER(&res, F("k"));
+	EXPECT_RECORDS(&res, RECORDS(F("\xef\xbb\xbfx")));
+	free_result(&res);
+}
+
+/* UTF-8 to UTF-16 (little or big endian) with a BOM, written here. */
+static size_t
+to_utf16(const char *utf8, unsigned char *out, int big)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t n = 0;
+	uint32_t c;
+	int i;
+
+	c = 0xfeff;
+	for (i = 0;; i++) {
+		uint32_t units[2];
+		int nunits = 1, u;
+
+		if (i > 0) {
+			if (*s == 0)
+				break;
+			if (*s < 0x80) {
+				c = *s++;
+			} else if (*s < 0xe0) {
+				c = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+				s += 2;
+			} else if (*s < 0xf0) {
+				c = (uint32_t)(s[0] & 0x0f) << 12 |
+				    (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+				s += 3;
+			} else {
+				c = (uint32_t)(s[0] & 0x07) << 18 |
+				    (uint32_t)(s[1] & 0x3f) << 12 |
+				    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+				s += 4;
+			}
+		}
+		units[0] = c;
+		if (c >= 0x10000) {
+			units[0] = 0xd800 | ((c - 0x10000) >> 10);
+			units[1] = 0xdc00 | ((c - 0x10000) & 0x3ff);
+			nunits = 2;
+		}
+		for (u = 0; u < nunits; u++) {
+			out[n + (big ? 0 : 1)] = (unsigned char)(units[u] >> 8);
+			out[n + (big ? 1 : 0)] = (unsigned char)units[u];
+			n += 2;
+		}
+	}
+	return n;
+}
+
+static void
+test_utf16_bom(void)
+{
+	static const char text[] =
+	    "客户,金额,note\r\n张三,12.50,\"a,b\r\nc\"\r\nJosé,3,😄\r\n";
+	unsigned char bytes[sizeof(text) * 4];
+	struct result res;
+	size_t n;
+	int big;
+
+	for (big = 0; big <= 1; big++) {
+		n = to_utf16(text, bytes, big);
+		READ_ONE(&res, temp_file(big ? "utf16be.csv" : "utf16le.csv",
+		    bytes, n), &plain);
+		EXPECT_HEADER(&res, F("客户", "金额", "note"));
+		EXPECT_RECORDS(&res, RECORDS(F("张三", "12.50", "a,b\r\nc"),
+		    F("José", "3", "😄")));
+		EXPECT_LINES(&res, LINES(2, 4), LINES(3, 4));
+		EXPECT_CLEAN(&res);
+		free_result(&res);
+	}
+	/* A BOM and nothing else: an empty file. */
+	READ_ONE(&res, temp_file("utf16-empty.csv", "\xff\xfe", 2), &plain);
+	CHECK(res.opened);
+	CHECK_INT(res.header.nfields, 0);
+	EXPECT_RECORDS(&res, NO_RECORDS);
+	free_result(&res);
+}
+
+/*
+ * A UTF-16 file of several megabytes: conversion goes on over many
+ * buffers, and characters and records straddle their boundaries.
+ */
+static void
+test_utf16_large(void)
+{
+	const size_t rows = 60000;
+	unsigned char *bytes;
+	char *text, *p;
+	struct result res;
+	size_t i, n, bad = 0;
+
+	text = malloc(rows * 48 + 64);
+	bytes = malloc(rows * 48 * 4 + 256);
+	if (text == NULL || bytes == NULL)
+		die("malloc");
+	p = text + sprintf(text, "id,name,note\n");
+	for (i = 0; i < rows; i++)
+		p += sprintf(p, i % 7 == 3 ? "%zu,名前%zu,\"x,\n%zu\"\n" :
+		    "%zu,名前%zu,é%zu😄\n", i, i, i);
+	n = to_utf16(text, bytes, 0);
+	CHECK(n > 2u * 1024 * 1024);
+	READ_ONE(&res, temp_file("utf16-large.csv", bytes, n), &plain);
+	free(bytes);
+	EXPECT_HEADER(&res, F("id", "name", "note"));
+	CHECK_INT(res.nrec, rows);
+	EXPECT_CLEAN(&res);
+	for (i = 0; i < res.nrec && i < rows; i++) {
+		char want[3][64];
+
+		snprintf(want[0], sizeof(want[0]), "%zu", i);
+		snprintf(want[1], sizeof(want[1]), "名前%zu", i);
+		snprintf(want[2], sizeof(want[2]), i % 7 == 3 ? "x,\n%zu" :
+		    "é%zu😄", i);
+		if (!fields_equal(&res.rec[i], F(want[0], want[1], want[2])))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	if (res.nrec == rows)
+		CHECK_INT(res.rec[rows - 1].line, rows + 1 + (rows + 2) / 7);
+	free_result(&res);
+	free(text);
+}
+
+static void
+test_encoding_option(void)
+{
+	struct ka_reader_options options = plain;
+	struct result res;
+	const char *path;
+
+	/* GB18030 from Chinese Excel: 张三, é, € and a four-byte 😄. */
+	options.encoding = "GB18030";
+	READ_ONE(&res, temp_text("gb.csv",
+	    "\xbf\xcd\xbb\xa7,note\n"		/* 客户 */
+	    "\xd5\xc5\xc8\xfd,\"Jos\xa8\xa6, \xa2\xe3\"\n"
+	    "x,\x94\x39\xfd\x30\n"), &options);
+	EXPECT_HEADER(&res, F("客户", "note"));
+	EXPECT_RECORDS(&res, RECORDS(F("张三", "José, €"), F("x", "😄")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* The same bytes without --encoding: invalid UTF-8 in the
+	 * header stops the open. */
+	path = temp_text("gb.csv", "\xd5\xc5\xc8\xfd,x\n1,2\n");
+	READ_ONE(&res, path, &plain);
+	CHECK(!res.opened);
+	CHECK_STR(res.open_error, path_message(path,
+	    ":1: invalid UTF-8 (byte 0xd5) in column 1; if the file is in "
+	    "another encoding, give --encoding (e.g. GB18030, WINDOWS-1252, "
+	    "UTF-16LE)"));
+	free_result(&res);
+
+	options.encoding = "WINDOWS-1252";
+	READ_ONE(&res, temp_text("cp1252.csv",
+	    "name,price\r\nJos\xe9,\x80 5\r\n\"caf\xe9, \x93ok\x94\",1\r\n"),
+	    &options);
+	EXPECT_HEADER(&res, F("name", "price"));
+	EXPECT_RECORDS(&res, RECORDS(F("José", "€ 5"),
+	    F("café, \xe2\x80\x9cok\xe2\x80\x9d", "1")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* An encoding iconv does not know. */
+	options.encoding = "NO-SUCH-ENCODING";
+	path = temp_text("any.csv", "a\n1\n");
+	READ_ONE(&res, path, &options);
+	CHECK(!res.opened);
+	CHECK_STR(res.open_error, path_message(path,
+	    ": unknown encoding \"NO-SUCH-ENCODING\" (iconv -l lists "
+	    "them)"));
+	free_result(&res);
+}
+
+/*
+ * A byte the encoding does not allow, far into the file: the records
+ * before it are read, then the error names its line (before the fix it
+ * said line 1 and nothing was read, since the whole small file is
+ * converted at once).  LF and CR-only line ends both.
+ */
+static void
+test_encoding_error_line(void)
+{
+	struct ka_reader_options options = plain;
+	static const char *const ends[] = { "\n", "\r" };
+	struct result res;
+	char text[8192], *p;
+	const char *path;
+	size_t e, i;
+
+	options.encoding = "GB18030";
+	for (e = 0; e < 2; e++) {
+		p = text + sprintf(text, "k,v%s", ends[e]);
+		for (i = 1; i <= 300; i++)
+			p += sprintf(p, "r%zu,\xd5\xc5%s", i, ends[e]);
+		sprintf(p, "bad\x81\x20,1%sr,1%s", ends[e], ends[e]);
+		path = temp_text("gb-bad.csv", text);
+		READ_ONE(&res, path, &options);
+		CHECK(res.opened);
+		CHECK_INT(res.nrec, 300);
+		CHECK_INT(res.end, -1);
+		CHECK_STR(res.fatal, path_message(path,
+		    ":302: input is not valid GB18030 (byte 0x81)"));
+		if (res.nrec == 300)
+			EXPECT_HEADER(&res, F("k", "v"));
+		free_result(&res);
+	}
+
+	/* UTF-16 cut in the middle of a character. */
+	path = temp_file("utf16-cut.csv",
+	    "\xff\xfe" "a\0,\0b\0\n\0" "1\0,\0" "2", 15);
+	READ_ONE(&res, path, &plain);
+	CHECK(res.opened);
+	CHECK_INT(res.nrec, 0);
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, path_message(path,
+	    ":2: input ends inside a UTF-16LE character"));
+	free_result(&res);
+}
+
+/* ---- delimiters ---- */
+
+static void
+test_sniffing(void)
+{
+	struct ka_reader_options options = plain;
+	struct result res;
+
+	READ_ONE(&res, temp_text("tabs.txt", "a\tb,c\tc\n1\t2,5\t3\n"),
+	    &plain);
+	CHECK_INT(res.delimiter, '\t');
+	EXPECT_HEADER(&res, F("a", "b,c", "c"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2,5", "3")));
+	free_result(&res);
+
+	READ_ONE(&res, temp_text("semi.csv", "a;b;c,d\n1;2,5;3\n"), &plain);
+	CHECK_INT(res.delimiter, ';');
+	EXPECT_HEADER(&res, F("a", "b", "c,d"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2,5", "3")));
+	free_result(&res);
+
+	READ_ONE(&res, temp_text("comma.csv", "a,b;x,c\n1,2,3\n"), &plain);
+	CHECK_INT(res.delimiter, ',');
+	EXPECT_HEADER(&res, F("a", "b;x", "c"));
+	free_result(&res);
+
+	/* Commas inside quotes are not counted: ';' wins 2 to 0. */
+	READ_ONE(&res, temp_text("semi-quoted.csv",
+	    "\"a,b,c\";\"d,e\";f\n1;2;3\n"), &plain);
+	CHECK_INT(res.delimiter, ';');
+	EXPECT_HEADER(&res, F("a,b,c", "d,e", "f"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2", "3")));
+	free_result(&res);
+
+	/* A header whose quoted name holds a newline and commas. */
+	READ_ONE(&res, temp_text("semi-nl.csv",
+	    "\"x,\ny,z\";w\n1;2\n"), &plain);
+	CHECK_INT(res.delimiter, ';');
+	EXPECT_HEADER(&res, F("x,\ny,z", "w"));
+	free_result(&res);
+
+	/* No delimiter at all: one column, ','. */
+	READ_ONE(&res, temp_text("single.csv", "only\n1\n"), &plain);
+	CHECK_INT(res.delimiter, ',');
+	EXPECT_RECORDS(&res, RECORDS(F("1")));
+	free_result(&res);
+
+	/* .tsv means TAB, even when commas are more. */
+	READ_ONE(&res, temp_text("data.tsv", "a,b,c\td\n1,2\t\"x\ty\"\n"),
+	    &plain);
+	CHECK_INT(res.delimiter, '\t');
+	EXPECT_HEADER(&res, F("a,b,c", "d"));
+	EXPECT_RECORDS(&res, RECORDS(F("1,2", "x\ty")));
+	free_result(&res);
+	CHECK_INT(ka_delimiter_from_name("x.TSV"), '\t');
+	CHECK_INT(ka_delimiter_from_name("x.tab"), '\t');
+	CHECK_INT(ka_delimiter_from_name("x.csv"), 0);
+	CHECK_INT(ka_delimiter_from_name("tsv"), 0);
+
+	/* An explicit delimiter wins over sniffing and the extension. */
+	options.delimiter = '|';
+	READ_ONE(&res, temp_text("pipe.tsv", "a|b\tc\n1|2\n"), &options);
+	CHECK_INT(res.delimiter, '|');
+	EXPECT_HEADER(&res, F("a", "b\tc"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2")));
+	free_result(&res);
+}
+
+/* ---- header handling ---- */
+
+static void
+test_no_header(void)
+{
+	struct ka_reader_options options = plain;
+	struct result res;
+
+	options.no_header = 1;
+	READ_ONE(&res, temp_text("nohead.csv", "\n7,\"x\ny\",z\n8,9,10\n"),
+	    &options);
+	EXPECT_HEADER(&res, F("1", "2", "3"));
+	EXPECT_RECORDS(&res, RECORDS(F("7", "x\ny", "z"), F("8", "9", "10")));
+	EXPECT_LINES(&res, LINES(2, 4), LINES(3, 4));
+	CHECK(res.nrec == 2 && res.rec[0].number == 1 &&
+	    res.rec[1].number == 2);
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* The first record keeps its status: bad UTF-8 in it. */
+	READ_ONE(&res, temp_text("nohead-bad.csv", "a,\xff\nb,c\n"),
+	    &options);
+	CHECK_INT(res.nrec, 2);
+	if (res.nrec == 2) {
+		CHECK_INT(res.rec[0].status, KA_READ_BAD_UTF8);
+		CHECK_INT(res.rec[0].column, 2);
+		CHECK_INT(res.rec[1].status, KA_READ_OK);
+	}
+	free_result(&res);
+
+	/* With -H a short first record sets the count: 2, then 3 is bad. */
+	READ_ONE(&res, temp_text("nohead-ragged.csv", "1,2\n3,4,5\n"),
+	    &options);
+	CHECK_INT(res.header.nfields, 2);
+	CHECK(res.nrec == 2 && res.rec[1].status == KA_READ_FIELD_COUNT);
+	free_result(&res);
+}
+
+static void
+test_several_files(void)
+{
+	struct ka_reader_options options = plain;
+	const char *files[3];
+	struct result res;
+	char *first, *second;
+
+	files[0] = temp_text("part1.csv", "id,amount\n1,10\n2,\"20\"\n");
+	files[1] = temp_text("part2.csv", "\xef\xbb\xbfid,amount\r\n\r\n"
+	    "3,30\r\n4,\"4\r\n0\"\r\n");
+	files[2] = temp_text("part3.csv", "id,amount\n");
+	READ_BOTH(&res, files, 3, &plain);
+	EXPECT_HEADER(&res, F("id", "amount"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "10"), F("2", "20"),
+	    F("3", "30"), F("4", "4\r\n0")));
+	/* Lines and numbers count within each file. */
+	EXPECT_LINES(&res, LINES(2, 3, 3, 4), LINES(2, 3, 3, 5));
+	EXPECT_CLEAN(&res);
+	if (res.nrec == 4) {
+		CHECK_STR(res.rec[0].file, files[0]);
+		CHECK_STR(res.rec[2].file, files[1]);
+		CHECK_INT(res.rec[1].number, 2);
+		CHECK_INT(res.rec[2].number, 1);
+		CHECK_INT(res.rec[3].number, 2);
+	}
+	free_result(&res);
+
+	/* A second file with another header is rejected, naming it. */
+	first = strdup(temp_text("h1.csv", "id,amount\n1,10\n"));
+	second = strdup(temp_text("h2.csv", "id,total\n2,20\n"));
+	files[0] = first;
+	files[1] = second;
+	READ_BOTH(&res, files, 2, &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "10")));
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, path_message(second, ":1: header differs from "
+	    "%s's: column 2 is \"total\", expected \"amount\"", first));
+	CHECK_INT(res.fatal_column, 2);
+	free_result(&res);
+
+	/* ... and one with another number of columns. */
+	files[1] = temp_text("h3.csv", "\n\nid,amount,extra\n2,20,x\n");
+	READ_BOTH(&res, files, 2, &plain);
+	CHECK_INT(res.nrec, 1);
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, path_message(files[1], ":3: header has 3 "
+	    "columns, but %s's has 2", first));
+	free_result(&res);
+
+	/* A second file that cannot be opened. */
+	files[1] = "/nonexistent/ka-test.csv";
+	READ_BOTH(&res, files, 2, &plain);
+	CHECK_INT(res.nrec, 1);
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, "/nonexistent/ka-test.csv: cannot open: "
+	    "No such file or directory");
+	free_result(&res);
+
+	/* With -H no header is compared: every line is data. */
+	options.no_header = 1;
+	files[1] = second;
+	READ_BOTH(&res, files, 2, &options);
+	EXPECT_HEADER(&res, F("1", "2"));
+	EXPECT_RECORDS(&res, RECORDS(F("id", "amount"), F("1", "10"),
+	    F("id", "total"), F("2", "20")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+	free(first);
+	free(second);
+}
+
+/* ---- a field of 1.5 MB ---- */
+
+static void
+test_big_field(void)
+{
+	const size_t big = 1536 * 1024;
+	char *text, *want, *p;
+	struct result res;
+	size_t i, crlfs = 0;
+
+	text = malloc(2 * big + 256);
+	want = malloc(big + 1);
+	if (text == NULL || want == NULL)
+		die("malloc");
+	/* Unquoted: letters and digits. */
+	for (i = 0; i < big; i++)
+		want[i] = (char)('a' + i % 26);
+	want[big] = '\0';
+	p = text + sprintf(text, "k,big,z\n1,");
+	memcpy(p, want, big);
+	p += big;
+	p += sprintf(p, ",end\n2,x,y\n");
+	READ_ONE(&res, temp_file("big1.csv", text, (size_t)(p - text)),
+	    &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", want, "end"), F("2", "x", "y")));
+	EXPECT_LINES(&res, LINES(2, 3), NULL);
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+
+	/* Quoted, holding commas, doubled quotes, CRLFs and UTF-8. */
+	for (i = 0; i + 4 <= big; i += 4) {
+		memcpy(want + i, i % 4000 == 0 ? "\"\r\n," :
+		    i % 1000 == 0 ? "\xc3\xa9x," : "abcd", 4);
+		crlfs += i % 4000 == 0;
+	}
+	want[big] = '\0';
+	p = text + sprintf(text, "k,big,z\r\n1,\"");
+	for (i = 0; i < big; i++) {
+		if (want[i] == '"')
+			*p++ = '"';
+		*p++ = want[i];
+	}
+	p += sprintf(p, "\",end\r\n2,x,y");
+	READ_ONE(&res, temp_file("big2.csv", text, (size_t)(p - text)),
+	    &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", want, "end"), F("2", "x", "y")));
+	EXPECT_LINES(&res, LINES(2, 2 + crlfs + 1),
+	    LINES(2 + crlfs, 2 + crlfs + 1));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+	free(text);
+	free(want);
+}
+
+/* ---- every kind of error, with its exact message ---- */
+
+static void
+test_error_bad_utf8(void)
+{
+	struct result res;
+	const char *path;
+
+	path = temp_text("bad-utf8.csv",
+	    "id,name,amount\n1,ok,2\n2,caf\xe9,3\n3,\"x,\xc3\",4\n"
+	    "4,\"a\nb\xed\xa0\x80\",5\n5,fine,6\n");
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.nrec, 5);
+	CHECK_INT(res.end, 0);
+	if (res.nrec == 5) {
+		CHECK_INT(res.rec[0].status, KA_READ_OK);
+		/* Returned anyway, bytes as they are. */
+		CHECK_INT(res.rec[1].status, KA_READ_BAD_UTF8);
+		CHECK(fields_equal(&res.rec[1], F("2", "caf\xe9", "3")));
+		CHECK_STR(res.rec[1].error, path_message(path, ":3: invalid "
+		    "UTF-8 (byte 0xe9) in column 2; if the file is in another "
+		    "encoding, give --encoding (e.g. GB18030, WINDOWS-1252, "
+		    "UTF-16LE)"));
+		CHECK_INT(res.rec[1].column, 2);
+		/* A quoted field: the column is the field's, not a count of
+		 * every comma on the line. */
+		CHECK_INT(res.rec[2].status, KA_READ_BAD_UTF8);
+		CHECK_STR(res.rec[2].error, path_message(path, ":4: invalid "
+		    "UTF-8 (byte 0xc3) in column 2; if the file is in another "
+		    "encoding, give --encoding (e.g. GB18030, WINDOWS-1252, "
+		    "UTF-16LE)"));
+		/* A surrogate on the second line of a record: that line,
+		 * and the field it belongs to. */
+		CHECK_INT(res.rec[3].status, KA_READ_BAD_UTF8);
+		CHECK_STR(res.rec[3].error, path_message(path, ":6: invalid "
+		    "UTF-8 (byte 0xed) in column 2; if the file is in another "
+		    "encoding, give --encoding (e.g. GB18030, WINDOWS-1252, "
+		    "UTF-16LE)"));
+		CHECK_INT(res.rec[3].column, 2);
+		CHECK_INT(res.rec[4].status, KA_READ_OK);
+		CHECK_INT(res.rec[4].line, 7);
+	}
+	free_result(&res);
+
+	/* Long lines: the bad byte far from the start, past the 16-byte
+	 * blocks of the fast path, and the last byte of a line. */
+	path = temp_text("bad-utf8-long.csv",
+	    "a,b\n"
+	    "0123456789abcdef0123456789abcdef,0123456789\xe4\xb8\n"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9,\xf0\x9f\x98\x84\xf0\x9f\x98\x84\xf0\x9f\x98\x84\xf0\x9f"
+	    "\x98\x84\xf0\x9f\x98\x84\xf0\x9f\x98\x84\xf0\x9f\x98\x84\n"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,\xf4\x90\x80\x80\n");
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.nrec, 3);
+	if (res.nrec == 3) {
+		CHECK_INT(res.rec[0].status, KA_READ_BAD_UTF8);
+		CHECK_INT(res.rec[0].column, 2);
+		CHECK_INT(res.rec[1].status, KA_READ_OK);
+		CHECK_INT(res.rec[2].status, KA_READ_BAD_UTF8);
+		CHECK_STR(res.rec[2].error, path_message(path, ":4: invalid "
+		    "UTF-8 (byte 0xf4) in column 2; if the file is in another "
+		    "encoding, give --encoding (e.g. GB18030, WINDOWS-1252, "
+		    "UTF-16LE)"));
+	}
+	free_result(&res);
+}
+
+static void
+test_error_nul(void)
+{
+	static const char text[] = "a,b,c\n1,2,3\n4,x\0y,6\n7,\"8\0\",9\n"
+	    "0123456789abcdef0123456789,x,\0\n"
+	    "ab,\0cdefghijklmnopqrstuvwxyz,z\n";
+	struct result res;
+	const char *path;
+
+	path = temp_file("nul.csv", text, sizeof(text) - 1);
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.nrec, 5);
+	CHECK_INT(res.end, 0);
+	if (res.nrec == 5) {
+		CHECK_INT(res.rec[0].status, KA_READ_OK);
+		CHECK_INT(res.rec[1].status, KA_READ_NUL);
+		CHECK_INT(res.rec[1].nfields, 3);
+		CHECK_INT(res.rec[1].length[1], 3);
+		CHECK(memcmp(res.rec[1].field[1], "x\0y", 3) == 0);
+		CHECK_STR(res.rec[1].error, path_message(path, ":3: NUL byte "
+		    "in column 2 (is this UTF-16 or binary data? try "
+		    "--encoding)"));
+		CHECK_INT(res.rec[1].column, 2);
+		CHECK_INT(res.rec[2].status, KA_READ_NUL);
+		CHECK_STR(res.rec[2].error, path_message(path, ":4: NUL byte "
+		    "in column 2 (is this UTF-16 or binary data? try "
+		    "--encoding)"));
+		CHECK_INT(res.rec[3].status, KA_READ_NUL);
+		CHECK_INT(res.rec[3].column, 3);
+		CHECK_INT(res.rec[4].status, KA_READ_NUL);
+		CHECK_STR(res.rec[4].error, path_message(path, ":6: NUL byte "
+		    "in column 2 (is this UTF-16 or binary data? try "
+		    "--encoding)"));
+	}
+	free_result(&res);
+
+	/* UTF-16 without a BOM looks like NULs: the hint says so. */
+	path = temp_file("utf16-nobom.csv", "a\0,\0b\0\n\0", 8);
+	READ_ONE(&res, path, &plain);
+	CHECK(!res.opened);
+	CHECK_STR(res.open_error, path_message(path,
+	    ":1: NUL byte in column 1 (is this UTF-16 or binary data? try "
+	    "--encoding)"));
+	free_result(&res);
+}
+
+static void
+test_error_unterminated_quote(void)
+{
+	struct result res;
+	const char *path;
+
+	path = temp_text("unterminated.csv", "a,b\n1,2\n3,\"open\n4,5\n");
+	READ_ONE(&res, path, &plain);
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2")));
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, path_message(path, ":3: unterminated quote: the "
+	    "quoted field that starts on this line runs to the end of "
+	    "input"));
+	CHECK_INT(res.fatal_column, 2);
+	free_result(&res);
+
+	/* The record starts on line 2 but the open quote is on line 3;
+	 * no final newline. */
+	path = temp_text("unterminated2.csv", "a,b\n\"x\ny\",\"open\nrest");
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.nrec, 0);
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, path_message(path, ":3: unterminated quote: the "
+	    "quoted field that starts on this line runs to the end of "
+	    "input"));
+	free_result(&res);
+
+	/* A doubled quote at the very end does not close the field. */
+	path = temp_text("unterminated3.csv", "a\n\"x\"\"");
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, path_message(path, ":2: unterminated quote: the "
+	    "quoted field that starts on this line runs to the end of "
+	    "input"));
+	free_result(&res);
+
+	/* In the header: the open fails with the message. */
+	path = temp_text("unterminated4.csv", "a,\"b\n1,2\n");
+	READ_ONE(&res, path, &plain);
+	CHECK(!res.opened);
+	CHECK_STR(res.open_error, path_message(path, ":1: unterminated "
+	    "quote: the quoted field that starts on this line runs to the "
+	    "end of input"));
+	free_result(&res);
+}
+
+/*
+ * Text after a closing quote.  Leniently, libcsv reopens the field and
+ * takes the following lines into it, so rows vanished into one field
+ * with a valid field count; the reader now stops there instead.
+ */
+static void
+test_error_text_after_quote(void)
+{
+	struct result res;
+	const char *path;
+
+	path = temp_text("after-quote.csv",
+	    "id,name\n1,\"Smith\" ,x\n2,abc\n3,\"Jones\"\n");
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.nrec, 0);
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, path_message(path, ":2: text after the closing "
+	    "quote of a field (a quote inside quotes must be doubled)"));
+	CHECK_INT(res.fatal_column, 2);
+	free_result(&res);
+
+	/* A quote left open on line 2 is "closed" on line 4 by the
+	 * quote that opens "x": the message points back to line 2. */
+	path = temp_text("after-quote2.csv",
+	    "id,name\n1,\"Smith\n2,abc\n3,\"x\"\n");
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.nrec, 0);
+	CHECK_STR(res.fatal, path_message(path, ":4: text after the closing "
+	    "quote of the field that starts on line 2 (a quote inside quotes "
+	    "must be doubled)"));
+	free_result(&res);
+
+	/* "12"x in the last field, as in rvl's invalid_quote.csv. */
+	path = temp_text("after-quote3.csv", "id,value\nA,\"12\"x\n");
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.end, -1);
+	CHECK_STR(res.fatal, path_message(path, ":2: text after the closing "
+	    "quote of a field (a quote inside quotes must be doubled)"));
+	free_result(&res);
+}
+
+static void
+test_error_field_count(void)
+{
+	struct ka_reader_options options = plain;
+	struct result res;
+	const char *path;
+
+	path = temp_text("ragged.csv",
+	    "a,b,c,d,e,f,g\n1,2,3,4,5\n1,2,3,4,5,6,7\n\"1\n2\",3,4,5,6,7,8,9\n");
+	READ_ONE(&res, path, &plain);
+	CHECK_INT(res.nrec, 3);
+	CHECK_INT(res.end, 0);
+	if (res.nrec == 3) {
+		CHECK_INT(res.rec[0].status, KA_READ_FIELD_COUNT);
+		CHECK(fields_equal(&res.rec[0], F("1", "2", "3", "4", "5")));
+		CHECK_STR(res.rec[0].error, path_message(path, ":2: 5 fields, "
+		    "expected 7 as in the header"));
+		CHECK_INT(res.rec[1].status, KA_READ_OK);
+		CHECK_INT(res.rec[2].status, KA_READ_FIELD_COUNT);
+		CHECK_STR(res.rec[2].error, path_message(path, ":4: 8 fields, "
+		    "expected 7 as in the header"));
+	}
+	free_result(&res);
+
+	/* allow_ragged: no check. */
+	options.allow_ragged = 1;
+	READ_ONE(&res, path, &options);
+	EXPECT_CLEAN(&res);
+	CHECK_INT(res.nrec, 3);
+	free_result(&res);
+
+	/* A bad-UTF-8 status is not overwritten by a field count. */
+	path = temp_text("ragged2.csv", "a,b\n\xff\n");
+	READ_ONE(&res, path, &plain);
+	CHECK(res.nrec == 1 && res.rec[0].status == KA_READ_BAD_UTF8);
+	free_result(&res);
+}
+
+/* ---- random documents: both paths, and what was meant ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static uint32_t
+rnd(void)
+{
+	/* xorshift64*: fixed seed, so every run reads the same inputs. */
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (uint32_t)((rng * UINT64_C(2685821657736338717)) >> 32);
+}
+
+static unsigned
+below(unsigned n)
+{
+	return rnd() % n;
+}
+
+struct buf {
+	char	*s;
+	size_t	 n, cap;
+};
+
+static void
+put(struct buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		if (b->s == NULL)
+			die("realloc");
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void
+puts_buf(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+#define MAX_RECS	10
+#define MAX_COLS	8
+
+/* What the generator meant. */
+struct intent {
+	size_t		 nrec;		/* records after the first line */
+	size_t		 nfields[MAX_RECS + 1];	/* [0] is the first line */
+	struct buf	 field[MAX_RECS + 1][MAX_COLS + 1];
+	unsigned long	 line[MAX_RECS + 1], end_line[MAX_RECS + 1];
+	int		 status[MAX_RECS + 1];
+	int		 fatal;		/* input malformed: must end in -1 */
+	size_t		 good;		/* records before the fatal one */
+};
+
+/* Pieces of text a field is made of. */
+static const char *const plain_pieces[] = {
+	"a", "b", "Z", "0", "7", " ", "x y", "\xc3\xa9", "\xe5\xbc\xa0",
+	"\xf0\x9f\x98\x84", "\t", "-", "12.50", "\"", ";", ",",
+};
+static const char *const quoted_pieces[] = {
+	"a", "b", "0", " ", "\xc3\xa9", "\xe4\xb8\x89", "\xf0\x9f\x98\x84",
+	",", ";", "\t", "\"", "\n", "\r\n", "\r", "x,y", "\"\"", "|",
+};
+
+#define NPIECES(a)	((unsigned)(sizeof(a) / sizeof((a)[0])))
+
+/* Physical line ends in a value: LF, CRLF, or a CR on its own. */
+static unsigned long
+line_ends_in(const struct buf *value)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; i < value->n; i++)
+		if (value->s[i] == '\n' || (value->s[i] == '\r' &&
+		    (i + 1 == value->n || value->s[i + 1] != '\n')))
+			n++;
+	return n;
+}
+
+static void
+gen_field(struct buf *doc, struct buf *value, int delimiter, int quote)
+{
+	size_t i, k, n = below(5);
+
+	value->n = 0;
+	put(value, "", 0);
+	if (quote) {
+		for (i = 0; i < n; i++)
+			puts_buf(value, quoted_pieces[below(
+			    NPIECES(quoted_pieces))]);
+		puts_buf(doc, "\"");
+		for (k = 0; k < value->n; k++) {
+			if (value->s[k] == '"')
+				puts_buf(doc, "\"");
+			put(doc, value->s + k, 1);
+		}
+		puts_buf(doc, "\"");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *p = plain_pieces[below(NPIECES(plain_pieces))];
+
+		/* An unquoted field must not start with a quote (it would
+		 * be a quoted one) nor hold the delimiter. */
+		if ((value->n == 0 && p[0] == '"') ||
+		    strchr(p, delimiter) != NULL)
+			continue;
+		puts_buf(value, p);
+	}
+	puts_buf(doc, value->s);
+}
+
+/*
+ * A line end in the document's style (LF, CRLF, CR, or any of them);
+ * an LF right after a CR would join it into one CRLF, so that is not
+ * written.
+ */
+static void
+gen_line_end(struct buf *doc, int style, unsigned long *line)
+{
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	int which = style < 3 ? style : (int)below(3);
+
+	if (which == 0 && doc->n > 0 && doc->s[doc->n - 1] == '\r')
+		which = 1 + (int)below(2);
+	puts_buf(doc, ends[which]);
+	(*line)++;
+}
+
+enum flaw {
+	FLAW_NONE, FLAW_COUNT, FLAW_UTF8, FLAW_NUL, FLAW_UNTERMINATED,
+	FLAW_AFTER_QUOTE
+};
+
+/*
+ * One document: a first line and up to MAX_RECS records of plain and
+ * quoted fields, blank lines here and there, line ends LF, CRLF, CR or
+ * mixed, with or without a final newline.  About half get a flaw in one
+ * record: another field count, a bad UTF-8 byte or a NUL (statuses),
+ * or an unterminated quote or text after a closing quote (the end, -1).
+ */
+static void
+gen_document(struct buf *doc, struct intent *want, int delimiter)
+{
+	int style = (int)below(4), final_newline = below(4) != 0;
+	unsigned flaw = below(10);
+	size_t ncols = 1 + below(MAX_COLS - 2), r, c, flaw_rec;
+	unsigned long line = 1;
+	char delim[2] = { (char)delimiter, '\0' };
+
+	if (flaw > FLAW_AFTER_QUOTE)
+		flaw = FLAW_NONE;
+	doc->n = 0;
+	put(doc, "", 0);
+	memset(want->nfields, 0, sizeof(want->nfields));
+	want->nrec = 1 + below(MAX_RECS);
+	want->fatal = 0;
+	want->good = want->nrec;
+	flaw_rec = 1 + below((unsigned)want->nrec);
+	while (below(6) == 0)		/* blank lines before the first */
+		gen_line_end(doc, style, &line);
+	for (r = 0; r <= want->nrec; r++) {
+		size_t n = ncols;
+		int flawed = r == flaw_rec, quote = 0;
+
+		if (flawed && flaw == FLAW_COUNT)
+			n = ncols > 1 && below(2) ? ncols - 1 : ncols + 1;
+		want->line[r] = line;
+		want->status[r] = KA_READ_OK;
+		for (c = 0; c < n; c++) {
+			quote = below(3) == 0;
+			if (c > 0)
+				puts_buf(doc, delim);
+			gen_field(doc, &want->field[r][c], delimiter, quote);
+			line += line_ends_in(&want->field[r][c]);
+			/* One empty unquoted field alone is a blank line. */
+			if (n == 1 && !quote && want->field[r][c].n == 0) {
+				puts_buf(doc, "\"\"");
+				quote = 1;
+			}
+		}
+		if (flawed && (flaw == FLAW_UTF8 || flaw == FLAW_NUL)) {
+			/* A bad byte or a NUL at the end of the last field,
+			 * inside its quotes if it has them. */
+			const char *bad = flaw == FLAW_UTF8 ? "\xff" : "";
+
+			if (quote)
+				doc->n--;
+			put(doc, bad, 1);
+			if (quote)
+				puts_buf(doc, "\"");
+			put(&want->field[r][n - 1], bad, 1);
+			want->status[r] = flaw == FLAW_UTF8 ?
+			    KA_READ_BAD_UTF8 : KA_READ_NUL;
+		}
+		want->nfields[r] = n;
+		if (flawed && flaw == FLAW_UNTERMINATED) {
+			/* The input ends inside quotes. */
+			puts_buf(doc, delim);
+			puts_buf(doc, below(2) ? "\"never closed" :
+			    "\"never\nclosed\"\"");
+			want->fatal = 1;
+			want->good = r - 1;
+			return;
+		}
+		if (flawed && flaw == FLAW_AFTER_QUOTE) {
+			puts_buf(doc, delim);
+			puts_buf(doc, "\"closed\"x");
+			want->fatal = 1;
+			want->good = r - 1;
+		}
+		want->end_line[r] = line;
+		if (r < want->nrec || final_newline) {
+			gen_line_end(doc, style, &line);
+			while (below(8) == 0)		/* blank lines */
+				gen_line_end(doc, style, &line);
+		}
+	}
+}
+
+/*
+ * The reading equals what was meant.  With no_header the first line is
+ * data too and the header is "1", "2", ...
+ */
+static int
+meets_intent(const struct result *res, const struct intent *want,
+    int no_header)
+{
+	size_t r, c, first = no_header ? 0 : 1, want_header = want->nfields[0];
+	char name[16];
+
+	if (!res->opened || res->header.nfields != want_header)
+		return 0;
+	for (c = 0; c < want_header; c++) {
+		const char *s = want->field[0][c].s;
+		size_t n = want->field[0][c].n;
+
+		if (no_header) {
+			snprintf(name, sizeof(name), "%zu", c + 1);
+			s = name;
+			n = strlen(name);
+		}
+		if (res->header.length[c] != n ||
+		    memcmp(res->header.field[c], s, n) != 0)
+			return 0;
+	}
+	if (res->nrec != want->good + 1 - first ||
+	    res->end != (want->fatal ? -1 : 0))
+		return 0;
+	for (r = first; r <= want->good; r++) {
+		const struct copy *got = &res->rec[r - first];
+		int status = want->status[r];
+
+		if (status == KA_READ_OK && want->nfields[r] != want_header)
+			status = KA_READ_FIELD_COUNT;
+		if (got->nfields != want->nfields[r] ||
+		    got->line != want->line[r] ||
+		    got->end_line != want->end_line[r] ||
+		    got->status != status || got->number != r + 1 - first)
+			return 0;
+		for (c = 0; c < want->nfields[r]; c++)
+			if (got->length[c] != want->field[r][c].n ||
+			    memcmp(got->field[c], want->field[r][c].s,
+			    got->length[c]) != 0)
+				return 0;
+	}
+	return 1;
+}
+
+static void
+test_random_equivalence(void)
+{
+	const int documents = 4000;
+	static const int delimiters[] = { ',', ',', ';', '\t', 0 };
+	struct ka_reader_options options = plain, forced;
+	struct buf doc = { NULL, 0, 0 };
+	struct intent *want;
+	struct result one, two;
+	int i, differ = 0, unmet = 0, fatal = 0, flawed = 0, quoted = 0;
+	const char *path;
+	size_t r, c;
+
+	want = calloc(1, sizeof(*want));
+	if (want == NULL)
+		die("calloc");
+	for (i = 0; i < documents; i++) {
+		int delimiter = delimiters[below(5)];
+
+		/* 0: a ',' document left to sniffing, which must find ','
+		 * (only quoted fields can hold ';' or TAB then). */
+		gen_document(&doc, want, delimiter ? delimiter : ',');
+		if (delimiter == 0) {
+			options.delimiter = 0;
+			if (doc.n == 0 || strchr(doc.s, ';') != NULL ||
+			    strchr(doc.s, '\t') != NULL)
+				options.delimiter = ',';
+		} else {
+			options.delimiter = delimiter;
+		}
+		options.no_header = below(4) == 0;
+		path = temp_file("random.csv", doc.s, doc.n);
+		forced = options;
+		forced.force_libcsv = 1;
+		read_files(&one, &path, 1, &options);
+		read_files(&two, &path, 1, &forced);
+		if (!same_result(&one, &two)) {
+			if (differ++ < 3) {
+				printf("  %s: paths differ on ", __FILE__);
+				show_bytes(doc.s, doc.n);
+				putchar('\n');
+			}
+		}
+		if (!meets_intent(&one, want, options.no_header) &&
+		    unmet++ < 3) {
+			printf("  %s: document %d (delimiter %d, -H %d) is not "
+			    "read as meant:\n    ", __FILE__, i,
+			    options.delimiter, options.no_header);
+			show_bytes(doc.s, doc.n);
+			printf("\n    opened %d \"%s\", %zu records (want %zu), "
+			    "end %d (want %d) %s\n", one.opened,
+			    one.open_error ? one.open_error : "", one.nrec,
+			    want->good + (options.no_header ? 1 : 0), one.end,
+			    want->fatal ? -1 : 0, one.fatal ? one.fatal : "");
+			if (getenv("KA_DUMP")) { size_t rr, cc; for (rr = 0; rr <= want->nrec; rr++) { printf("    want %zu line %lu-%lu st %d:", rr, want->line[rr], want->end_line[rr], want->status[rr]); for (cc = 0; cc < want->nfields[rr]; cc++) { putchar(' '); show_bytes(want->field[rr][cc].s, want->field[rr][cc].n);} putchar('\n'); } }
+			if (getenv("KA_DUMP")) { char nm[64]; snprintf(nm, sizeof nm, "/tmp/rt/fail%d.csv", i); FILE *ff = fopen(nm, "wb"); fwrite(doc.s, 1, doc.n, ff); fclose(ff); }
+			if (one.opened)
+				show_copy("header", &one.header);
+			for (r = 0; r < one.nrec && r < 4; r++)
+				show_copy("got", &one.rec[r]);
+		}
+		fatal += one.end < 0;
+		quoted += strchr(doc.s, '"') != NULL;
+		for (r = 0; r < one.nrec; r++)
+			flawed += one.rec[r].status != KA_READ_OK;
+		free_result(&one);
+		free_result(&two);
+	}
+	CHECK_INT(differ, 0);
+	CHECK_INT(unmet, 0);
+	/* The generator made every kind of input it should. */
+	CHECK(fatal > documents / 20);
+	CHECK(flawed > documents / 10);
+	CHECK(quoted > documents / 2);
+	for (r = 0; r <= MAX_RECS; r++)
+		for (c = 0; c <= MAX_COLS; c++)
+			free(want->field[r][c].s);
+	free(want);
+	free(doc.s);
+}
+
+int
+main(void)
+{
+	make_temp_dir();
+	RUN(test_line_ends);
+	RUN(test_mixed_line_ends);
+	RUN(test_quoted_fields);
+	RUN(test_spaces_and_bare_quotes);
+	RUN(test_empty_fields);
+	RUN(test_no_final_newline);
+	RUN(test_blank_lines);
+	RUN(test_utf8_bom);
+	RUN(test_utf16_bom);
+	RUN(test_utf16_large);
+	RUN(test_encoding_option);
+	RUN(test_encoding_error_line);
+	RUN(test_sniffing);
+	RUN(test_no_header);
+	RUN(test_several_files);
+	RUN(test_big_field);
+	RUN(test_error_bad_utf8);
+	RUN(test_error_nul);
+	RUN(test_error_unterminated_quote);
+	RUN(test_error_text_after_quote);
+	RUN(test_error_field_count);
+	RUN(test_random_equivalence);
+	return CHECK_EXIT();
+}
