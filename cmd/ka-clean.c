@@ -210,6 +210,9 @@ report_bad(struct options *o, struct summary *s, struct ka_rejects *rejects,
 		}
 		s->nproblems++;
 		s->rejected++;
+		/* --check --lenient --rejects FILE: the rows go there too. */
+		if (o->cli.lenient)
+			ka_rejects_add(rejects, rec, column, reason);
 		return;
 	}
 	if (!o->cli.lenient)
@@ -473,10 +476,8 @@ main(int argc, char *argv[])
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	ka_cli_init(&o.cli, "ka-clean", usage);
-	while ((opt = getopt_long(argc, argv, KA_COMMON_SHORT, long_options,
-	    NULL)) != -1) {
-		if (ka_cli_option(&o.cli, opt, optarg))
-			continue;
+	while ((opt = ka_cli_next_option(&o.cli, argc, argv, KA_COMMON_SHORT,
+	    long_options)) != -1) {
 		switch (opt) {
 		case OPT_CHECK:
 			o.check = 1;

@@ -1,3 +1,4 @@
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +61,9 @@ ka_cli_usage_error(const struct ka_cli *cli, const char *format, ...)
 	vfprintf(stderr, format, args);
 	va_end(args);
 	fputc('\n', stderr);
-	if (cli != NULL && cli->usage != NULL)
-		cli->usage(KA_EXIT_USAGE);
+	(void)cli;
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+	    ka_program());
 	exit(KA_EXIT_USAGE);
 }
 
@@ -145,8 +147,8 @@ ka_cli_option(struct ka_cli *cli, int opt, const char *arg)
 		return 1;
 	case '?':
 		/* getopt_long has said what was wrong. */
-		if (cli->usage != NULL)
-			cli->usage(KA_EXIT_USAGE);
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+		    ka_program());
 		exit(KA_EXIT_USAGE);
 	default:
 		return 0;
@@ -161,6 +163,15 @@ ka_cli_open(struct ka_cli *cli, int nfiles, char *const *files)
 
 	if (cli->rejects != NULL && !cli->lenient)
 		ka_cli_usage_error(cli, "--rejects needs --lenient");
+	if (cli->read.encoding != NULL) {
+		iconv_t probe = iconv_open("UTF-8", cli->read.encoding);
+
+		if (probe == (iconv_t)-1)
+			ka_cli_usage_error(cli, "unknown encoding \"%s\" "
+			    "(iconv -l lists them)", cli->read.encoding);
+		iconv_close(probe);
+	}
+	ka_filter_set_date_format(cli->filter, cli->date_format);
 	reader = ka_reader_open((const char *const *)files, (size_t)nfiles,
 	    &cli->read);
 	if (reader == NULL)
@@ -192,10 +203,28 @@ int
 ka_cli_date(const struct ka_cli *cli, const char *text, size_t length,
     ka_date *date)
 {
+	/* The built-in forms first: --date-format is for anything else. */
+	if (ka_date_parse(text, length, date) == 0)
+		return 0;
 	if (cli->date_format != NULL)
 		return ka_date_parse_format(text, length, cli->date_format,
 		    date);
-	return ka_date_parse(text, length, date);
+	return -1;
+}
+
+int
+ka_cli_next_option(struct ka_cli *cli, int argc, char **argv,
+    const char *short_options, const struct option *long_options)
+{
+	int opt;
+
+	/* getopt's own messages then name the program, not its path. */
+	argv[0] = (char *)ka_program();
+	while ((opt = getopt_long(argc, argv, short_options, long_options,
+	    NULL)) != -1)
+		if (!ka_cli_option(cli, opt, optarg))
+			return opt;
+	return -1;
 }
 
 int

@@ -74,9 +74,15 @@ void	ka_cli_init(struct ka_cli *cli, const char *program,
 	    void (*usage)(int status));
 /* 1 when opt was a shared option (handled), 0 when it is not one. */
 int	ka_cli_option(struct ka_cli *cli, int opt, const char *arg);
+/*
+ * getopt_long with the shared options taken care of: returns the next
+ * option that is the program's own, or -1 at the end.
+ */
+int	ka_cli_next_option(struct ka_cli *cli, int argc, char **argv,
+	    const char *short_options, const struct option *long_options);
 /* "ka-PROG (ka-tools) X.Y.Z" on stdout, exit 0. */
 _Noreturn void ka_cli_version(void);
-/* A usage error: "ka-PROG: message", then usage to stderr, exit 2. */
+/* A usage error: "ka-PROG: message" and a pointer to --help, exit 2. */
 _Noreturn void ka_cli_usage_error(const struct ka_cli *cli,
 	    const char *format, ...) __attribute__((format(printf, 2, 3)));
 
@@ -89,7 +95,7 @@ ka_reader *ka_cli_open(struct ka_cli *cli, int nfiles, char *const *files);
 /* The output format: -O, else -o's extension, else like the input. */
 enum ka_format ka_cli_output_format(const struct ka_cli *cli,
 	    const ka_reader *reader);
-/* Parses a date field with --date-format when given; 0 ok, -1 not. */
+/* A date in a built-in form, else in --date-format; 0 ok, -1 not. */
 int	ka_cli_date(const struct ka_cli *cli, const char *text, size_t length,
 	    ka_date *date);
 /* A field equal to --null counts as empty. */

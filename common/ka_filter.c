@@ -32,6 +32,7 @@ struct ka_filter {
 	struct condition *conditions;
 	size_t		 count;
 	int		 decimal_comma;
+	const char	*date_format;
 	pcre2_match_data *match_data;
 	pcre2_match_context *match_context;
 };
@@ -63,6 +64,23 @@ ka_filter_free(ka_filter *f)
 	pcre2_match_data_free(f->match_data);
 	pcre2_match_context_free(f->match_context);
 	free(f);
+}
+
+void
+ka_filter_set_date_format(ka_filter *f, const char *strptime_format)
+{
+	f->date_format = strptime_format;
+}
+
+/* A date in a built-in form or in the filter's --date-format. */
+static int
+parse_date(const ka_filter *f, const char *text, size_t length, ka_date *d)
+{
+	if (ka_date_parse(text, length, d) == 0)
+		return 0;
+	if (f->date_format != NULL)
+		return ka_date_parse_format(text, length, f->date_format, d);
+	return -1;
 }
 
 size_t
@@ -202,7 +220,7 @@ ka_filter_bind(ka_filter *f, const ka_record *header,
 		}
 		c->value_is_number = ka_dec_parse(c->value, c->value_length,
 		    decimal_comma, &c->number) == KA_DEC_OK;
-		c->value_is_date = ka_date_parse(c->value, c->value_length,
+		c->value_is_date = parse_date(f, c->value, c->value_length,
 		    &c->date) == 0;
 		if (c->pattern != NULL && f->match_data == NULL) {
 			f->match_data = pcre2_match_data_create(1, NULL);
@@ -297,7 +315,7 @@ ka_filter_match(ka_filter *f, const ka_record *rec, char *error,
 		if (c->value_is_number && ka_dec_parse(text, length,
 		    f->decimal_comma, &number) == KA_DEC_OK)
 			order = number < c->number ? -1 : number > c->number;
-		else if (c->value_is_date && ka_date_parse(text, length,
+		else if (c->value_is_date && parse_date(f, text, length,
 		    &date) == 0)
 			order = date < c->date ? -1 : date > c->date;
 		else

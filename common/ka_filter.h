@@ -25,6 +25,9 @@ int		 ka_filter_bind(ka_filter *filter, const ka_record *header,
 		    const struct ka_roles *roles, int decimal_comma,
 		    char *error, size_t error_size);
 size_t		 ka_filter_count(const ka_filter *filter);
+/* Dates in the data that no built-in form reads (--date-format). */
+void		 ka_filter_set_date_format(ka_filter *filter,
+		    const char *strptime_format);
 /*
  * 1 when the record passes every condition, 0 when not, -1 when a
  * pattern hit its match limit (message in error: a limit is never

@@ -934,6 +934,7 @@ keep_header(ka_reader *r, const ka_record *rec)
 	r->header.nfields = r->header_store.nfields;
 	r->header.file = r->file;
 	r->header.line = rec->line;
+	r->header.end_line = rec->end_line;
 	snprintf(r->header_file, sizeof(r->header_file), "%s", r->file);
 	r->have_header = 1;
 }

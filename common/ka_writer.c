@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@ struct ka_writer {
 	enum ka_format	 format;
 	int		 fd;
 	const char	*path;		/* what the user named */
+	char		*resolved;	/* the file a symbolic link names */
+	uint64_t	 written, row_start;	/* bytes put so far */
 	char		*temporary;	/* the file written until close */
 	char		*buffer;
 	size_t		 used;
@@ -41,25 +44,58 @@ struct ka_writer {
 	size_t		 numeric_capacity;
 };
 
-/* The one temporary file that must go if the program dies. */
-static char *pending_temporary;
+/*
+ * Temporary files that must go if the program dies: -o and --rejects
+ * may both be in progress.
+ */
+#define MAX_PENDING 8
+static char *pending[MAX_PENDING];
 
 static void
 remove_pending(void)
 {
-	if (pending_temporary != NULL) {
-		unlink(pending_temporary);
-		pending_temporary = NULL;
-	}
+	size_t i;
+
+	for (i = 0; i < MAX_PENDING; i++)
+		if (pending[i] != NULL) {
+			unlink(pending[i]);
+			pending[i] = NULL;
+		}
 }
 
 static void
 on_signal(int signal_number)
 {
-	if (pending_temporary != NULL)
-		unlink(pending_temporary);
+	size_t i;
+
+	for (i = 0; i < MAX_PENDING; i++)
+		if (pending[i] != NULL)
+			unlink(pending[i]);
 	signal(signal_number, SIG_DFL);
 	raise(signal_number);
+}
+
+static void
+add_pending(char *path)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_PENDING; i++)
+		if (pending[i] == NULL) {
+			pending[i] = path;
+			return;
+		}
+	ka_die(KA_EXIT_DATA, "too many output files at once");
+}
+
+static void
+drop_pending(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_PENDING; i++)
+		if (pending[i] == path)
+			pending[i] = NULL;
 }
 
 enum ka_format
@@ -143,6 +179,7 @@ flush(ka_writer *w)
 static void
 put(ka_writer *w, const char *data, size_t size)
 {
+	w->written += size;
 	if (size >= BUFFER_SIZE) {
 		flush(w);
 		write_all(w, data, size);
@@ -157,6 +194,7 @@ put(ka_writer *w, const char *data, size_t size)
 static void
 put_char(ka_writer *w, char c)
 {
+	w->written++;
 	if (w->used == BUFFER_SIZE)
 		flush(w);
 	w->buffer[w->used++] = c;
@@ -190,7 +228,12 @@ ka_writer_open(const char *path, enum ka_format format)
 			    strerror(errno));
 		return w;
 	}
-	copy = strdup(path);
+	/* A symbolic link stays a link: the file it names is replaced. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if ((w->resolved = realpath(path, NULL)) == NULL)
+			ka_die(KA_EXIT_DATA, "%s: %s", path, strerror(errno));
+	}
+	copy = strdup(w->resolved != NULL ? w->resolved : path);
 	if (copy == NULL)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	dir = dirname(copy);
@@ -204,7 +247,7 @@ ka_writer_open(const char *path, enum ka_format format)
 	mask = umask(0);
 	umask(mask);
 	fchmod(w->fd, 0666 & ~mask);
-	pending_temporary = w->temporary;
+	add_pending(w->temporary);
 	ka_on_fatal(remove_pending);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -372,7 +415,8 @@ ka_writer_header(ka_writer *w, const char *const *names, size_t count)
 			ka_die(KA_EXIT_DATA, "out of memory");
 	}
 	w->nnames = count;
-	if (w->format == KA_FORMAT_JSONL)
+	/* No columns (an empty input): no header line either. */
+	if (w->format == KA_FORMAT_JSONL || count == 0)
 		return;
 	for (i = 0; i < count; i++)
 		field(w, names[i], strlen(names[i]), 0);
@@ -428,9 +472,14 @@ ka_writer_end_row(ka_writer *w)
 			put_char(w, '{');
 		put(w, "}\n", 2);
 	} else if (w->format != KA_FORMAT_MD) {
+		/* A lone empty field would be a blank line, which readers
+		 * skip: write it as "" so the row survives. */
+		if (w->column == 1 && w->written == w->row_start)
+			put(w, "\"\"", 2);
 		put_char(w, '\n');
 	}
 	w->column = 0;
+	w->row_start = w->written;
 }
 
 /*
@@ -533,10 +582,11 @@ ka_writer_close(ka_writer *w)
 		if (close(w->fd) < 0)
 			ka_die(KA_EXIT_DATA, "%s: write error: %s", w->path,
 			    strerror(errno));
-		if (rename(w->temporary, w->path) < 0)
+		if (rename(w->temporary, w->resolved != NULL ? w->resolved :
+		    w->path) < 0)
 			ka_die(KA_EXIT_DATA, "%s: cannot rename %s into place: "
 			    "%s", w->path, w->temporary, strerror(errno));
-		pending_temporary = NULL;
+		drop_pending(w->temporary);
 		free(w->temporary);
 	} else if (w->fd != STDOUT_FILENO) {
 		if (close(w->fd) < 0)
@@ -557,5 +607,6 @@ ka_writer_close(ka_writer *w)
 	free(w->names);
 	free(w->numeric);
 	free(w->buffer);
+	free(w->resolved);
 	free(w);
 }

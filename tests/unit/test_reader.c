@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -25,7 +26,7 @@
 /* ---- temporary files ---- */
 
 static char temp_dir[4096];
-static char *temp_names[64];
+static char *temp_names[256];
 static size_t ntemp;
 
 static void
@@ -362,7 +363,9 @@ same_result(const struct result *a, const struct result *b)
 	if (!a->opened)
 		return 1;
 	if (!same_fields(&a->header, &b->header) ||
-	    a->header.line != b->header.line || a->delimiter != b->delimiter) {
+	    a->header.line != b->header.line ||
+	    a->header.end_line != b->header.end_line ||
+	    a->delimiter != b->delimiter) {
 		show_copy("header", &a->header);
 		show_copy("header", &b->header);
 		return 0;
@@ -591,6 +594,32 @@ path_message(const char *path, const char *format, ...)
 
 static const struct ka_reader_options plain;	/* all defaults */
 
+/* A growing byte string. */
+struct buf {
+	char	*s;
+	size_t	 n, cap;
+};
+
+static void
+put(struct buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		if (b->s == NULL)
+			die("realloc");
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void
+puts_buf(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
 /* ---- line ends, quoting, empty fields ---- */
 
 /* The same table with LF, CRLF and CR-only line ends. */
@@ -683,6 +712,8 @@ test_quoted_fields(void)
 	READ_ONE(&res, temp_text("quoted-header.csv",
 	    "\"id\",\"the\nname\"\n1,x\n"), &plain);
 	EXPECT_HEADER(&res, F("id", "the\nname"));
+	CHECK_INT(res.header.line, 1);
+	CHECK_INT(res.header.end_line, 2);
 	EXPECT_RECORDS(&res, RECORDS(F("1", "x")));
 	EXPECT_LINES(&res, LINES(3), LINES(3));
 	free_result(&res);
@@ -1289,6 +1320,217 @@ test_big_field(void)
 	free(want);
 }
 
+/* ---- buffer boundaries ---- */
+
+/*
+ * Records built so that something delicate sits exactly across each
+ * multiple of 64 KiB of the input (the reader reads 128 KiB at a time,
+ * a pipe gives 64 KiB or less): a CRLF, a doubled quote, a quoted CRLF
+ * or CR, a UTF-8 sequence, a closing quote before LF, a CR-only line
+ * end, a delimiter.
+ */
+struct hazard {
+	const char	*text;		/* the record */
+	size_t		 at;		/* offset of the byte before the cut */
+	const char	*field;		/* its second field */
+	int		 lines;		/* physical lines it takes */
+};
+
+static const struct hazard hazards[] = {
+	{ "k,abc\r\n", 5, "abc", 1 },
+	{ "k,\"ab\"\"cd\"\n", 5, "ab\"cd", 1 },
+	{ "k,\"ab\r\ncd\"\r\n", 6, "ab\r\ncd", 2 },
+	{ "k,\xc3\xa9\xe5\xbc\xa0\n", 2, "\xc3\xa9\xe5\xbc\xa0", 1 },
+	{ "k,\xe5\xbc\xa0\n", 3, "\xe5\xbc\xa0", 1 },
+	{ "k,\"a\"\n", 4, "a", 1 },
+	{ "k,ab\r", 4, "ab", 1 },
+	{ "k,\"x\ry\"\n", 4, "x\ry", 2 },
+	{ "k,a,\n", 3, "a", 1 },	/* three fields: "k", "a", "" */
+	{ "k,\"\"\n", 2, "", 1 },
+};
+
+#define NHAZARDS	(sizeof(hazards) / sizeof(hazards[0]))
+
+struct expected_record {
+	char		 key[24];
+	const char	*second;	/* NULL: a padding record */
+	size_t		 pad;
+	unsigned long	 line;
+	int		 three;
+};
+
+static size_t
+build_boundaries(struct buf *doc, struct expected_record **out)
+{
+	const size_t step = 65536, cuts = 48;
+	struct expected_record *want;
+	size_t n = 0, cap = 0, k;
+	unsigned long line = 2;
+	char text[256];
+
+	doc->n = 0;
+	puts_buf(doc, "id,value\n");
+	want = NULL;
+	for (k = 1; k <= cuts; k++) {
+		const struct hazard *h = &hazards[(k / 2) % NHAZARDS];
+		size_t cut = k * step, pad;
+
+		/* Plain records up to a little before the cut, then one
+		 * padding record of the right length ("p" LINE "," x...). */
+		for (;;) {
+			size_t head;
+
+			if (n + 2 > cap) {
+				cap = cap * 2 + 64;
+				want = realloc(want, cap * sizeof(*want));
+				if (want == NULL)
+					die("realloc");
+			}
+			snprintf(want[n].key, sizeof(want[n].key), "p%lu",
+			    line);
+			head = strlen(want[n].key) + 2;	/* "pN," and LF */
+			if (doc->n + head + h->at > cut - 1)
+				die("boundary layout");
+			pad = cut - 1 - h->at - doc->n - head;
+			if (pad > 200)
+				pad = 100;
+			want[n].second = NULL;
+			want[n].pad = pad;
+			want[n].line = line++;
+			want[n].three = 0;
+			snprintf(text, sizeof(text), "%s,", want[n].key);
+			puts_buf(doc, text);
+			memset(text, 'x', pad);
+			text[pad] = '\n';
+			put(doc, text, pad + 1);
+			n++;
+			if (doc->n + h->at == cut - 1)
+				break;
+		}
+		snprintf(want[n].key, sizeof(want[n].key), "k");
+		want[n].second = h->field;
+		want[n].line = line;
+		want[n].three = h->text[3] == ',';
+		line += (unsigned long)h->lines;
+		puts_buf(doc, h->text);
+		n++;
+	}
+	*out = want;
+	return n;
+}
+
+static void
+check_boundaries(const struct result *res, const struct expected_record *want,
+    size_t n)
+{
+	char pad[256];
+	size_t i, bad = 0;
+
+	CHECK_INT(res->nrec, n);
+	EXPECT_CLEAN(res);
+	for (i = 0; i < n && i < res->nrec; i++) {
+		const struct copy *got = &res->rec[i];
+		int ok;
+
+		if (want[i].second == NULL) {
+			memset(pad, 'x', want[i].pad);
+			pad[want[i].pad] = '\0';
+			ok = fields_equal(got, F(want[i].key, pad));
+		} else if (want[i].three) {
+			ok = fields_equal(got, F("k", want[i].second, ""));
+		} else {
+			ok = fields_equal(got, F("k", want[i].second));
+		}
+		if (!ok || got->line != want[i].line) {
+			if (bad++ < 3) {
+				printf("  %s: record %zu (line %lu) differs\n",
+				    __FILE__, i + 1, want[i].line);
+				show_copy("got", got);
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
+static void
+test_buffer_boundaries(void)
+{
+	struct ka_reader_options options = plain;
+	struct expected_record *want;
+	struct buf doc = { NULL, 0, 0 };
+	struct result res;
+	size_t n;
+
+	n = build_boundaries(&doc, &want);
+	options.allow_ragged = 1;	/* the delimiter hazard has 3 */
+	READ_ONE(&res, temp_file("boundaries.csv", doc.s, doc.n), &options);
+	check_boundaries(&res, want, n);
+	free_result(&res);
+	free(want);
+	free(doc.s);
+}
+
+/*
+ * The same through standard input ("-"), from a pipe a child writes
+ * in pieces of odd sizes.
+ */
+static void
+test_stdin_pipe(void)
+{
+	struct ka_reader_options options = plain;
+	struct expected_record *want;
+	struct buf doc = { NULL, 0, 0 };
+	const char *files[1] = { "-" };
+	struct result res, forced;
+	size_t n;
+	int pass;
+
+	n = build_boundaries(&doc, &want);
+	options.allow_ragged = 1;
+	for (pass = 0; pass < 2; pass++) {
+		int fds[2], saved, status;
+		pid_t child;
+
+		options.force_libcsv = pass;
+		fflush(stdout);
+		if (pipe(fds) != 0 || (child = fork()) < 0)
+			die("pipe/fork");
+		if (child == 0) {
+			size_t done = 0, piece = 1000;
+
+			close(fds[0]);
+			while (done < doc.n) {
+				size_t m = doc.n - done < piece ?
+				    doc.n - done : piece;
+				ssize_t w = write(fds[1], doc.s + done, m);
+
+				if (w <= 0)
+					_exit(1);
+				done += (size_t)w;
+				piece = piece * 7 % 70001 + 1;
+			}
+			_exit(0);
+		}
+		close(fds[1]);
+		saved = dup(STDIN_FILENO);
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[0]);
+		read_files(pass ? &forced : &res, files, 0, &options);
+		dup2(saved, STDIN_FILENO);
+		close(saved);
+		waitpid(child, &status, 0);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	check_boundaries(&res, want, n);
+	CHECK(same_result(&res, &forced));
+	if (res.nrec > 0)
+		CHECK_STR(res.rec[0].file, "stdin");
+	free_result(&res);
+	free_result(&forced);
+	free(want);
+	free(doc.s);
+}
+
 /* ---- every kind of error, with its exact message ---- */
 
 static void
@@ -1546,31 +1788,6 @@ static unsigned
 below(unsigned n)
 {
 	return rnd() % n;
-}
-
-struct buf {
-	char	*s;
-	size_t	 n, cap;
-};
-
-static void
-put(struct buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		if (b->s == NULL)
-			die("realloc");
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void
-puts_buf(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s));
 }
 
 #define MAX_RECS	10
@@ -1904,6 +2121,8 @@ main(void)
 	RUN(test_no_header);
 	RUN(test_several_files);
 	RUN(test_big_field);
+	RUN(test_buffer_boundaries);
+	RUN(test_stdin_pipe);
 	RUN(test_error_bad_utf8);
 	RUN(test_error_nul);
 	RUN(test_error_unterminated_quote);
