@@ -129,7 +129,7 @@ struct ka_rank_config {
 
 	/* Reading. */
 	int		 decimal_comma;
-	const char	*date_format;	/* strptime, or NULL */
+	const char	*date_format;	/* strptime after the built-in forms */
 	const char	*null_string;	/* a field equal to it is empty */
 	ka_filter	*filter;	/* --where, or NULL */
 	int		 partial;	/* only accumulate: no finish needed */
@@ -199,6 +199,21 @@ enum ka_rank_verdict {
  * with ka_rank_reject().  After KA_RANK_FATAL the caller stops.
  */
 enum ka_rank_verdict ka_rank_add(ka_rank *rank, const ka_record *rec);
+
+/*
+ * The data lines of one regular file (its header already bound with
+ * ka_rank_bind) read in up to jobs pieces at once, each by a reader and
+ * an engine of its own on a thread, then appended in input order: the
+ * same figures as ka_rank_add() on every record.  Returns 1 when done.
+ * Returns 0, having added nothing, when the file is not worth cutting
+ * or cannot be cut at line ends (not a regular file, under 8 MB, a
+ * quote in the header line, an --encoding, a --where filter) or when a
+ * row needs a message (a bad value, a reader complaint, an overflow, a
+ * quoted line break across a cut): the caller then reads the file the
+ * ordinary way, which reports the problem with its real line number.
+ */
+int	 ka_rank_add_file(ka_rank *rank, const char *path,
+	    const struct ka_reader_options *options, int delimiter, int jobs);
 const char *ka_rank_error(const ka_rank *rank);
 size_t	 ka_rank_error_column(const ka_rank *rank);
 /* Counts a row the caller skips (bad value, bad UTF-8, ...). */
@@ -287,7 +302,7 @@ struct ka_rank_row {
 	enum ka_rank_movement movement;
 
 	unsigned	 risk;		/* KA_RANK_RISK_* */
-	char		 why[192];
+	char		 why[384];
 };
 
 /* Ranked rows in rank order, then lost rows by their old rank. */

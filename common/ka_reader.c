@@ -679,8 +679,11 @@ split_in_place(ka_reader *r, size_t end, ka_record *rec,
 static int
 parse_line(ka_reader *r, const char *text, size_t length)
 {
-	size_t done = 0;
+	size_t done = 0, have = csv_get_buffer_size(&r->csv);
 
+	/* libcsv grows its field buffer by a fixed block, 128 bytes unless
+	 * told: by what it has, a long quoted field costs linear time. */
+	csv_set_blk_size(&r->csv, have > READ_CHUNK ? have : READ_CHUNK);
 	for (;;) {
 		done += csv_parse(&r->csv, text + done, length - done,
 		    on_csv_field, on_csv_record, r);
@@ -808,10 +811,15 @@ static int
 sniff_delimiter(ka_reader *r)
 {
 	size_t count[3] = { 0, 0, 0 }, i, end;
-	int inside = 0;
+	int inside = 0, field_start = 1, closed = 0;
 	unsigned char c;
 
-	/* The first line, whole, even when quotes hold newlines. */
+	/*
+	 * The first line, whole, even when quotes hold newlines.  As when
+	 * parsing, only a quote that starts a field opens quotes (or one
+	 * right after a closing quote: ""); any other is text, and must
+	 * not make the rest of the file look quoted.
+	 */
 	for (i = r->pos;; i++) {
 		while (i >= r->filled) {
 			if (r->eof)
@@ -822,15 +830,26 @@ sniff_delimiter(ka_reader *r)
 			i = r->pos + end;
 		}
 		c = (unsigned char)r->buf[i];
-		if (c == '"')
-			inside = !inside;
-		else if (!inside && is_line_end(c))
+		if (inside) {
+			if (c == '"') {
+				inside = 0;
+				closed = 1;
+			}
+			continue;
+		}
+		if (c == '"' && (field_start || closed)) {
+			inside = 1;
+			continue;
+		}
+		closed = 0;
+		field_start = c == '\t' || c == ';' || c == ',';
+		if (is_line_end(c))
 			break;
-		else if (!inside && c == '\t')
+		else if (c == '\t')
 			count[0]++;
-		else if (!inside && c == ';')
+		else if (c == ';')
 			count[1]++;
-		else if (!inside && c == ',')
+		else if (c == ',')
 			count[2]++;
 	}
 counted:
@@ -972,12 +991,12 @@ read_header(ka_reader *r)
 		return -1;
 	if (got == 0) {
 		if (!r->have_header) {
-			/* An empty file: no columns, no records. */
+			/* An empty file: no columns, no records; the next
+			 * file's header, if any, is the header. */
 			store_reset(&r->header_store);
 			r->header.base = r->header_store.text;
 			r->header.offset = r->header_store.offset;
 			r->header.nfields = 0;
-			r->have_header = 1;
 		}
 		return 1;
 	}
@@ -1009,10 +1028,17 @@ ka_reader_open(const char *const *files, size_t nfiles,
 		ka_die(KA_EXIT_DATA, "out of memory");
 	csv_set_space_func(&r->csv, no_spaces);
 	/* libcsv's own line ends are CR and LF, the same as line_end(). */
-	if (open_file(r) < 0 || read_header(r) < 0) {
-		ka_warn("%s", r->error);
-		ka_reader_close(r);
-		return NULL;
+	for (;;) {
+		if (open_file(r) < 0 || read_header(r) < 0) {
+			ka_warn("%s", r->error);
+			ka_reader_close(r);
+			return NULL;
+		}
+		/* An empty file has no header: a later file gives it. */
+		if (r->have_header || r->file_index + 1 >= r->nfiles)
+			break;
+		close_file(r);
+		r->file_index++;
 	}
 	return r;
 }

@@ -477,6 +477,11 @@ ka_writer_end_row(ka_writer *w)
 		if (w->column == 1 && w->written == w->row_start)
 			put(w, "\"\"", 2);
 		put_char(w, '\n');
+	} else {
+		/* Cells are laid out nnames to a row: a short row is filled
+		 * up, or every later row would slip into the wrong column. */
+		while (w->column > 0 && w->column < w->nnames)
+			field(w, "", 0, 0);
 	}
 	w->column = 0;
 	w->row_start = w->written;

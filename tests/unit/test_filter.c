@@ -26,6 +26,9 @@ make_record(struct fake_record *f, unsigned long line, size_t n,
 {
 	size_t i, used = 0, length;
 
+	/* PCRE2's JIT may load a few bytes past a subject's end (aligned,
+	 * never acted upon): they are zeros here, so valgrind is quiet. */
+	memset(f->text, 0, sizeof(f->text));
 	for (i = 0; i < n; i++) {
 		length = lengths != NULL ? lengths[i] : strlen(fields[i]);
 		f->offset[i] = (uint32_t)used;
@@ -347,7 +350,7 @@ test_patterns_utf8_anchors_case(void)
 	/* Case: sensitive unless (?i). */
 	CHECK_INT(where_customer("customer ~ ^acme", "ACME Ltd"), 0);
 	CHECK_INT(where_customer("customer ~ (?i)^acme", "ACME Ltd"), 1);
-	CHECK_INT(where_customer("customer !~ (?i)^acme", "ACME Ltd"), 1 - 1);
+	CHECK_INT(where_customer("customer !~ (?i)^acme", "ACME Ltd"), 0);
 	CHECK_INT(where_customer("customer ~ (?i)zürich", "ZÜRICH AG"), 1);
 	/* Alternation and classes. */
 	CHECK_INT(where_customer("customer ~ ^(ACME|Zeta) ", "Zeta Corp"), 1);

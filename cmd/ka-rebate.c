@@ -1,0 +1,425 @@
+/*
+ * ka-rebate: rebate accruals, settlements and what-ifs for key
+ * accounts, from the sales export and a plain agreements file, exact
+ * to the cent.  The engine is common/ka_rebate.c.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ka_cli.h"
+#include "ka_decimal.h"
+#include "ka_msg.h"
+#include "ka_rebate.h"
+#include "ka_rejects.h"
+#include "ka_writer.h"
+
+/* ---- options ---- */
+
+enum subcommand { ACCRUE, SETTLE, WHATIF };
+
+enum {
+	OPT_ACCOUNTS = KA_OPT_PROGRAM,
+	OPT_SETTLED,
+	OPT_OVERLAP,
+	OPT_PERIOD,
+	OPT_AGREEMENT,
+	OPT_CUSTOMER,
+	OPT_BASIS,
+	OPT_ADD,
+	OPT_NEAR
+};
+
+static const struct option long_options[] = {
+	KA_COMMON_OPTIONS,
+	{ "agreements",	required_argument, NULL, 'a' },
+	{ "accounts",	required_argument, NULL, OPT_ACCOUNTS },
+	{ "settled",	required_argument, NULL, OPT_SETTLED },
+	{ "overlap",	required_argument, NULL, OPT_OVERLAP },
+	{ "period",	required_argument, NULL, OPT_PERIOD },
+	{ "agreement",	required_argument, NULL, OPT_AGREEMENT },
+	{ "customer",	required_argument, NULL, OPT_CUSTOMER },
+	{ "basis",	required_argument, NULL, OPT_BASIS },
+	{ "add",	required_argument, NULL, OPT_ADD },
+	{ "near",	required_argument, NULL, OPT_NEAR },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct options {
+	struct ka_cli	 cli;
+	enum subcommand	 subcommand;
+	const char	*agreements;
+	const char	*accounts;
+	const char	*settled;
+	enum ka_rebate_overlap overlap;
+	const char	*period_text;
+	ka_period	 period;
+	const char	*agreement;
+	const char	*customer;
+	const char	*basis_text, *add_text;
+	ka_dec		 basis;
+	const char	*near_text;
+	ka_dec		 near;		/* -1: every accrual */
+};
+
+static void
+usage(int status)
+{
+	FILE *out = status == 0 ? stdout : stderr;
+
+	fprintf(out,
+"usage: ka-rebate accrue -a FILE [--accounts FILE] [--settled FILE]\n"
+"                 [--overlap all|best] [--near PCT] [options] [FILE...]\n"
+"       ka-rebate settle -a FILE --period P [--accounts FILE]\n"
+"                 [--settled FILE] [--overlap all|best] [options] [FILE...]\n"
+"       ka-rebate whatif -a FILE --agreement ID (--basis X | --add X)\n"
+"                 [--customer ID] [--accounts FILE] [options] [FILE...]\n"
+"\n"
+"Rebates of key accounts from the sales (FILE) and an agreements file,\n"
+"exact to the cent: the accrual to book now, settlement lines for a\n"
+"closed period, and what each method would pay on the same tiers.\n"
+"\n"
+"  -a, --agreements FILE  the agreements (see ka-rebate(1) for the format)\n"
+"      --accounts FILE    ka-rank output: the accounts an agreement on a\n"
+"                         tier covers\n"
+"      --settled FILE     amounts already settled (settle's own output);\n"
+"                         default: what the schedule settled so far\n"
+"      --overlap MODE     all (default): every agreement pays; best: of a\n"
+"                         customer's agreements active on a day, only the\n"
+"                         highest\n"
+"      --near PCT         accrue: only accounts within PCT%% of their next\n"
+"                         tier\n"
+"      --period P         settle: the closed period (2026-Q3, 2026, ...)\n"
+"      --agreement ID     whatif: the agreement\n"
+"      --customer ID      whatif: one customer of an agreement on a tier\n"
+"      --basis X          whatif: this basis instead of the one to date\n"
+"      --add X            whatif: X more than the basis to date\n"
+"\n%s", ka_cli_common_help);
+	exit(status);
+}
+
+static ka_dec
+number_argument(const struct options *o, const char *option, const char *arg,
+    int allow_negative)
+{
+	enum ka_dec_status status;
+	ka_dec value;
+
+	status = ka_dec_parse(arg, strlen(arg), 0, &value);
+	if (status != KA_DEC_OK)
+		ka_cli_usage_error(&o->cli, "bad %s \"%s\": %s", option, arg,
+		    ka_dec_status_text(status));
+	if (!allow_negative && value < 0)
+		ka_cli_usage_error(&o->cli, "bad %s \"%s\": below zero",
+		    option, arg);
+	return value;
+}
+
+static void
+only_for(const struct options *o, const char *option, int allowed)
+{
+	static const char *const names[] = { "accrue", "settle", "whatif" };
+
+	if (!allowed)
+		ka_cli_usage_error(&o->cli, "%s does not go with %s", option,
+		    names[o->subcommand]);
+}
+
+static void
+parse_subcommand(struct options *o, int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+
+	if (name == NULL)
+		ka_cli_usage_error(&o->cli, "give a subcommand: accrue, "
+		    "settle or whatif");
+	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0)
+		usage(KA_EXIT_OK);
+	if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0)
+		ka_cli_version();
+	if (strcmp(name, "accrue") == 0)
+		o->subcommand = ACCRUE;
+	else if (strcmp(name, "settle") == 0)
+		o->subcommand = SETTLE;
+	else if (strcmp(name, "whatif") == 0)
+		o->subcommand = WHATIF;
+	else
+		ka_cli_usage_error(&o->cli, "unknown subcommand \"%s\" "
+		    "(accrue, settle, whatif)", name);
+}
+
+static void
+check_options(struct options *o)
+{
+	char error[256], text[KA_PERIOD_BUFSIZE], as_of[KA_DATE_BUFSIZE];
+
+	if (o->agreements == NULL)
+		ka_cli_usage_error(&o->cli, "give the agreements: -a FILE");
+	if (o->subcommand == SETTLE) {
+		if (o->period_text == NULL)
+			ka_cli_usage_error(&o->cli, "settle needs --period P");
+		if (ka_period_parse(o->period_text, o->cli.as_of, &o->period,
+		    error, sizeof(error)) < 0)
+			ka_cli_usage_error(&o->cli, "%s", error);
+		if (o->period.last > o->cli.as_of) {
+			ka_period_format(&o->period, text, sizeof(text));
+			ka_date_format(o->cli.as_of, as_of);
+			ka_cli_usage_error(&o->cli, "period %s is not closed "
+			    "on %s: settle a period that has ended (or give "
+			    "--as-of)", text, as_of);
+		}
+	}
+	if (o->subcommand == WHATIF) {
+		if (o->agreement == NULL)
+			ka_cli_usage_error(&o->cli, "whatif needs --agreement "
+			    "ID");
+		if ((o->basis_text == NULL) == (o->add_text == NULL))
+			ka_cli_usage_error(&o->cli, "whatif needs one of "
+			    "--basis X and --add X");
+		if (o->basis_text != NULL)
+			o->basis = number_argument(o, "--basis",
+			    o->basis_text, 1);
+		else
+			o->basis = number_argument(o, "--add", o->add_text,
+			    1);
+	}
+	o->near = -1;
+	if (o->near_text != NULL)
+		o->near = number_argument(o, "--near", o->near_text, 0);
+}
+
+static void
+parse_options(struct options *o, int argc, char **argv)
+{
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	ka_cli_init(&o->cli, "ka-rebate", usage);
+	parse_subcommand(o, argc, argv);
+	argc--;
+	argv++;
+	while ((opt = ka_cli_next_option(&o->cli, argc, argv,
+	    KA_COMMON_SHORT "a:", long_options)) != -1) {
+		switch (opt) {
+		case 'a':
+			o->agreements = optarg;
+			break;
+		case OPT_ACCOUNTS:
+			o->accounts = optarg;
+			break;
+		case OPT_SETTLED:
+			only_for(o, "--settled", o->subcommand != WHATIF);
+			o->settled = optarg;
+			break;
+		case OPT_OVERLAP:
+			only_for(o, "--overlap", o->subcommand != WHATIF);
+			if (strcmp(optarg, "all") == 0)
+				o->overlap = KA_REBATE_OVERLAP_ALL;
+			else if (strcmp(optarg, "best") == 0)
+				o->overlap = KA_REBATE_OVERLAP_BEST;
+			else
+				ka_cli_usage_error(&o->cli, "unknown --overlap "
+				    "\"%s\" (all, best)", optarg);
+			break;
+		case OPT_PERIOD:
+			only_for(o, "--period", o->subcommand == SETTLE);
+			o->period_text = optarg;
+			break;
+		case OPT_AGREEMENT:
+			only_for(o, "--agreement", o->subcommand == WHATIF);
+			o->agreement = optarg;
+			break;
+		case OPT_CUSTOMER:
+			only_for(o, "--customer", o->subcommand == WHATIF);
+			o->customer = optarg;
+			break;
+		case OPT_BASIS:
+			only_for(o, "--basis", o->subcommand == WHATIF);
+			o->basis_text = optarg;
+			break;
+		case OPT_ADD:
+			only_for(o, "--add", o->subcommand == WHATIF);
+			o->add_text = optarg;
+			break;
+		case OPT_NEAR:
+			only_for(o, "--near", o->subcommand == ACCRUE);
+			o->near_text = optarg;
+			break;
+		default:
+			usage(KA_EXIT_USAGE);
+		}
+	}
+	check_options(o);
+	/* The caller reads files from argv + optind of the shifted argv. */
+	optind++;
+}
+
+/* ---- processing ---- */
+
+static ka_rebate *
+load_engine(const struct options *o)
+{
+	struct ka_rebate_config config;
+	ka_rebate *engine;
+	char error[2048];
+
+	ka_rebate_config_init(&config);
+	config.as_of = o->cli.as_of;
+	config.overlap = o->overlap;
+	config.decimal_comma = o->cli.decimal_comma;
+	config.date_format = o->cli.date_format;
+	config.null_string = o->cli.null_string;
+	config.filter = o->cli.filter;
+	config.keep_prior = o->subcommand == WHATIF;
+	engine = ka_rebate_new(&config);
+	if (ka_rebate_load_agreements(engine, o->agreements, error,
+	    sizeof(error)) < 0)
+		ka_die(KA_EXIT_DATA, "%s", error);
+	if (o->accounts != NULL && ka_rebate_load_accounts(engine,
+	    o->accounts, error, sizeof(error)) < 0)
+		ka_die(KA_EXIT_DATA, "%s", error);
+	if (ka_rebate_prepare(engine, error, sizeof(error)) < 0)
+		ka_die(KA_EXIT_USAGE, "%s", error);
+	if (o->settled != NULL && ka_rebate_load_settled(engine, o->settled,
+	    error, sizeof(error)) < 0)
+		ka_die(KA_EXIT_DATA, "%s", error);
+	return engine;
+}
+
+static void
+reject(const struct options *o, ka_rebate *engine, struct ka_rejects *rejects,
+    const ka_record *rec, size_t column, const char *reason)
+{
+	if (!o->cli.lenient)
+		ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec->file, rec->line,
+		    reason);
+	ka_rejects_add(rejects, rec, column, reason);
+	ka_rebate_reject(engine, rec);
+}
+
+static void
+read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
+    struct ka_rejects *rejects)
+{
+	enum ka_read_status status;
+	ka_record rec;
+	int got;
+
+	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
+		if (status != KA_READ_OK) {
+			const char *e = ka_reader_error(reader);
+			const char *text = strstr(e, ": ");
+
+			/* The reader's message already names file:line. */
+			reject(o, engine, rejects, &rec,
+			    ka_reader_error_column(reader),
+			    text != NULL ? text + 2 : e);
+			continue;
+		}
+		switch (ka_rebate_add(engine, &rec)) {
+		case KA_REBATE_BAD:
+			reject(o, engine, rejects, &rec,
+			    ka_rebate_error_column(engine),
+			    ka_rebate_error(engine));
+			break;
+		case KA_REBATE_FATAL:
+			ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec.file, rec.line,
+			    ka_rebate_error(engine));
+		default:
+			break;
+		}
+	}
+	if (got < 0)
+		ka_die(KA_EXIT_DATA, "%s", ka_reader_error(reader));
+}
+
+static void
+write_output(const struct options *o, ka_rebate *engine, ka_writer *writer)
+{
+	struct ka_rebate_settlement *lines;
+	struct ka_rebate_whatif *rows;
+	size_t count;
+
+	switch (o->subcommand) {
+	case ACCRUE:
+		ka_rebate_write_accruals(engine, writer, o->near);
+		break;
+	case SETTLE:
+		lines = ka_rebate_settlements(engine, &o->period, &count);
+		ka_rebate_write_settlements(engine, writer, lines, count);
+		free(lines);
+		break;
+	case WHATIF:
+		rows = ka_rebate_whatifs(engine, o->agreement, o->customer,
+		    o->basis, o->add_text != NULL, &count);
+		if (rows == NULL) {
+			ka_writer_close(writer);
+			if (o->customer != NULL)
+				ka_die(KA_EXIT_USAGE, "no agreement \"%s\" "
+				    "covering customer \"%s\" in %s",
+				    o->agreement, o->customer, o->agreements);
+			ka_die(KA_EXIT_USAGE, "no agreement \"%s\" in %s",
+			    o->agreement, o->agreements);
+		}
+		ka_rebate_write_whatifs(engine, writer, rows, count);
+		free(rows);
+		break;
+	}
+}
+
+/* Rows not used are never dropped silently under --lenient. */
+static void
+print_counts(const struct options *o, const ka_rebate *engine)
+{
+	const struct ka_rebate_counts *k = ka_rebate_counts(engine);
+
+	if (!o->cli.lenient && k->rejected == 0)
+		return;
+	fprintf(stderr, "%s: rows read %lu = used %lu + not covered %lu",
+	    ka_program(), k->read, k->used, k->unused);
+	if (k->filtered > 0)
+		fprintf(stderr, " + filtered out %lu", k->filtered);
+	fprintf(stderr, " + rejected %lu\n", k->rejected);
+}
+
+/* ---- main ---- */
+
+int
+main(int argc, char *argv[])
+{
+	struct options o;
+	struct ka_rejects rejects;
+	ka_reader *reader;
+	ka_writer *writer;
+	ka_rebate *engine;
+	enum ka_role missing;
+	char error[2048];
+	int status;
+
+	signal(SIGPIPE, SIG_IGN);
+	parse_options(&o, argc, argv);
+	engine = load_engine(&o);
+	reader = ka_cli_open(&o.cli, argc - optind, argv + optind);
+	status = ka_rebate_bind(engine, ka_reader_header(reader),
+	    &o.cli.roles, &missing, error, sizeof(error));
+	if (status == -1)
+		ka_roles_require(&o.cli.roles, ka_reader_header(reader),
+		    missing);
+	if (status < 0)
+		ka_die(KA_EXIT_DATA, "%s", error);
+	ka_rejects_open(&rejects, o.cli.lenient ? o.cli.rejects : NULL);
+	read_sales(&o, engine, reader, &rejects);
+	if (ka_rebate_finish(engine, error, sizeof(error)) < 0)
+		ka_die(KA_EXIT_DATA, "%s", error);
+	writer = ka_writer_open(o.cli.output,
+	    ka_cli_output_format(&o.cli, reader));
+	write_output(&o, engine, writer);
+	ka_writer_close(writer);
+	ka_rejects_close(&rejects);
+	print_counts(&o, engine);
+	ka_reader_close(reader);
+	ka_rebate_free(engine);
+	ka_filter_free(o.cli.filter);
+	return KA_EXIT_OK;
+}
