@@ -257,6 +257,13 @@ parse_options(struct options *o, int argc, char **argv)
 
 /* ---- processing ---- */
 
+/* The amount of rows by outcome, for the --lenient reconciliation. */
+struct tally {
+	ka_dec		 read, used, unused, filtered, rejected;
+	unsigned long	 unreadable;
+	int		 overflow;
+};
+
 static ka_rebate *
 load_engine(const struct options *o)
 {
@@ -298,9 +305,29 @@ reject(const struct options *o, ka_rebate *engine, struct ka_rejects *rejects,
 	ka_rebate_reject(engine, rec);
 }
 
+/* Adds the row's amount, where readable, to the read total and *sum. */
+static void
+tally_amount(const struct options *o, struct tally *t, ka_dec *sum,
+    const ka_record *rec)
+{
+	long c = o->cli.roles.column[KA_ROLE_AMOUNT];
+	ka_dec amount;
+
+	if (!o->cli.lenient || c < 0)
+		return;
+	if ((size_t)c >= rec->nfields || ka_dec_parse(ka_field(rec,
+	    (size_t)c), ka_field_length(rec, (size_t)c),
+	    o->cli.decimal_comma, &amount) != KA_DEC_OK) {
+		t->unreadable++;
+		return;
+	}
+	if (ka_dec_add(&t->read, amount) < 0 || ka_dec_add(sum, amount) < 0)
+		t->overflow = 1;
+}
+
 static void
 read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
-    struct ka_rejects *rejects)
+    struct ka_rejects *rejects, struct tally *t)
 {
 	enum ka_read_status status;
 	ka_record rec;
@@ -315,6 +342,7 @@ read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
 			reject(o, engine, rejects, &rec,
 			    ka_reader_error_column(reader),
 			    text != NULL ? text + 2 : e);
+			tally_amount(o, t, &t->rejected, &rec);
 			continue;
 		}
 		switch (ka_rebate_add(engine, &rec)) {
@@ -322,11 +350,19 @@ read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
 			reject(o, engine, rejects, &rec,
 			    ka_rebate_error_column(engine),
 			    ka_rebate_error(engine));
+			tally_amount(o, t, &t->rejected, &rec);
 			break;
 		case KA_REBATE_FATAL:
 			ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec.file, rec.line,
 			    ka_rebate_error(engine));
-		default:
+		case KA_REBATE_USED:
+			tally_amount(o, t, &t->used, &rec);
+			break;
+		case KA_REBATE_UNUSED:
+			tally_amount(o, t, &t->unused, &rec);
+			break;
+		case KA_REBATE_FILTERED:
+			tally_amount(o, t, &t->filtered, &rec);
 			break;
 		}
 	}
@@ -368,19 +404,48 @@ write_output(const struct options *o, ka_rebate *engine, ka_writer *writer)
 	}
 }
 
-/* Rows not used are never dropped silently under --lenient. */
+static const char *
+money(ka_dec v, char *buf)
+{
+	ka_dec_format(v, v % (KA_DEC_SCALE / 100) == 0 ? 2 : -1, buf);
+	return buf;
+}
+
+/*
+ * Under --lenient no row is dropped silently: rows and amounts by
+ * outcome ("used" rows count once, however many agreements they feed).
+ */
 static void
-print_counts(const struct options *o, const ka_rebate *engine)
+print_counts(const struct options *o, const ka_rebate *engine,
+    const struct tally *t)
 {
 	const struct ka_rebate_counts *k = ka_rebate_counts(engine);
+	char a[KA_DEC_BUFSIZE];
 
-	if (!o->cli.lenient && k->rejected == 0)
+	if (!o->cli.lenient)
 		return;
 	fprintf(stderr, "%s: rows read %lu = used %lu + not covered %lu",
 	    ka_program(), k->read, k->used, k->unused);
 	if (k->filtered > 0)
 		fprintf(stderr, " + filtered out %lu", k->filtered);
 	fprintf(stderr, " + rejected %lu\n", k->rejected);
+	if (o->cli.roles.column[KA_ROLE_AMOUNT] < 0)
+		return;
+	if (t->overflow) {
+		fprintf(stderr, "%s: amount totals overflow; no "
+		    "reconciliation\n", ka_program());
+		return;
+	}
+	fprintf(stderr, "%s: amount read %s", ka_program(), money(t->read, a));
+	fprintf(stderr, " = used %s", money(t->used, a));
+	fprintf(stderr, " + not covered %s", money(t->unused, a));
+	if (k->filtered > 0)
+		fprintf(stderr, " + filtered out %s", money(t->filtered, a));
+	fprintf(stderr, " + rejected %s", money(t->rejected, a));
+	if (t->unreadable > 0)
+		fprintf(stderr, " (%lu %s no readable amount)", t->unreadable,
+		    t->unreadable == 1 ? "row has" : "rows have");
+	fputc('\n', stderr);
 }
 
 /* ---- main ---- */
@@ -390,6 +455,7 @@ main(int argc, char *argv[])
 {
 	struct options o;
 	struct ka_rejects rejects;
+	struct tally tally;
 	ka_reader *reader;
 	ka_writer *writer;
 	ka_rebate *engine;
@@ -409,7 +475,8 @@ main(int argc, char *argv[])
 	if (status < 0)
 		ka_die(KA_EXIT_DATA, "%s", error);
 	ka_rejects_open(&rejects, o.cli.lenient ? o.cli.rejects : NULL);
-	read_sales(&o, engine, reader, &rejects);
+	memset(&tally, 0, sizeof(tally));
+	read_sales(&o, engine, reader, &rejects, &tally);
 	if (ka_rebate_finish(engine, error, sizeof(error)) < 0)
 		ka_die(KA_EXIT_DATA, "%s", error);
 	writer = ka_writer_open(o.cli.output,
@@ -417,7 +484,7 @@ main(int argc, char *argv[])
 	write_output(&o, engine, writer);
 	ka_writer_close(writer);
 	ka_rejects_close(&rejects);
-	print_counts(&o, engine);
+	print_counts(&o, engine, &tally);
 	ka_reader_close(reader);
 	ka_rebate_free(engine);
 	ka_filter_free(o.cli.filter);

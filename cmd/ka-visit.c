@@ -307,6 +307,9 @@ check_options(struct options *o)
 		    "-a FILE (ka-rank output, or customer_id and tier)",
 		    o->command == CMD_STATUS ? "status" : o->command ==
 		    CMD_PLAN ? "plan" : "invite");
+	if (o->command == CMD_EVENTS && o->ntiers > 0 && o->naccounts == 0)
+		ka_cli_usage_error(&o->cli, "--tier needs the accounts: -a "
+		    "FILE");
 	if (o->command == CMD_INVITE && o->date == KA_DATE_NONE)
 		ka_cli_usage_error(&o->cli, "invite needs --date DATE, the "
 		    "day of the round-table");
@@ -468,6 +471,9 @@ check(int status, const char *error)
 {
 	if (status == 0)
 		return;
+	if (error[0] == '\0')
+		exit(status == KA_VISIT_NO_COLUMN ? KA_EXIT_USAGE :
+		    KA_EXIT_DATA);
 	ka_die(status == KA_VISIT_NO_COLUMN ? KA_EXIT_USAGE : KA_EXIT_DATA,
 	    "%s", error);
 }
@@ -581,6 +587,17 @@ print_lenient(const struct options *o, const ka_visit *v)
 
 	if (!o->cli.lenient)
 		return;
+	if (o->command == CMD_EVENTS && c->events_read > 0) {
+		ka_warn("events read %lu = used %lu + filtered out %lu + "
+		    "rejected %lu", c->events_read, c->events_used, c->events_filtered,
+		    c->events_rejected);
+		if (c->rows_rejected > c->events_rejected)
+			ka_warn("%lu %s of the other files rejected",
+			    c->rows_rejected - c->events_rejected,
+			    c->rows_rejected - c->events_rejected == 1 ?
+			    "row" : "rows");
+		return;
+	}
 	if (o->command != CMD_EVENTS) {
 		ka_warn("visits read %lu = used %lu + after %s %lu + filtered "
 		    "out %lu + rejected %lu", c->visits_read, c->visits_used,

@@ -640,6 +640,10 @@ ka_feedback_free(ka_feedback *fb)
 		free(fb->name_dim[i]);
 		free(fb->out_dim[i]);
 	}
+	if (fb->group_split != NULL)
+		for (i = 0; i < ka_keys_count(fb->groups); i++)
+			free(fb->group_split[i]);
+	free(fb->group_split);
 	for (i = 0; i < fb->group_capacity; i++)
 		free(fb->group_name[i]);
 	free(fb->group_name);
@@ -668,10 +672,6 @@ ka_feedback_free(ka_feedback *fb)
 	free(fb->overall_mentions);
 	free(fb->overall_complaints);
 	free(fb->rows);
-	if (fb->group_split != NULL)
-		for (i = 0; i < ka_keys_count(fb->groups); i++)
-			free(fb->group_split[i]);
-	free(fb->group_split);
 	free(fb->group_parts);
 	free(fb);
 }

@@ -383,9 +383,11 @@ hw_sse(const double *y, size_t n, size_t m, int multiplicative,
 	return hw_core(y, n, m, multiplicative, p, init, ring, NULL, NULL, 0);
 }
 
+/* start NULL: the grid, then the pattern search; else the pattern
+   search from *start alone. */
 static double
 fit_hw(const double *y, size_t n, size_t m, int multiplicative,
-    struct ka_fc_params *best)
+    const struct ka_fc_params *start, struct ka_fc_params *best)
 {
 	static const double alphas[] = { 0.1, 0.3, 0.5, 0.7, 0.9 };
 	static const double betas[] = { 0.01, 0.1, 0.3 };
@@ -410,7 +412,11 @@ fit_hw(const double *y, size_t n, size_t m, int multiplicative,
 		free(space);
 		return NAN;
 	}
-	for (a = 0; a < 5; a++)
+	if (start != NULL) {
+		*best = *start;
+		best_sse = hw_sse(y, n, m, multiplicative, best, &init, space);
+	}
+	for (a = 0; start == NULL && a < 5; a++)
 		for (b = 0; b < 3; b++)
 			for (g = 0; g < 3; g++)
 				for (f = 0; f < 3; f++) {
@@ -547,7 +553,7 @@ ka_fc_fit(enum ka_fc_method method, const double *y, size_t n, size_t m,
 		return fit_ses(y, n, p);
 	case KA_FC_HW_ADD:
 	case KA_FC_HW_MUL:
-		return fit_hw(y, n, m, method == KA_FC_HW_MUL, p);
+		return fit_hw(y, n, m, method == KA_FC_HW_MUL, NULL, p);
 	case KA_FC_CROSTON:
 	case KA_FC_SBA:
 		return fit_croston(y, n, method == KA_FC_SBA, p);
@@ -629,7 +635,7 @@ clamp0(double v)
 /* RMSE of method fitted on y[0..n-hold) against y[n-hold..n). */
 static double
 holdout_rmse(enum ka_fc_method method, const double *y, size_t n, size_t m,
-    size_t hold, double *scratch)
+    size_t hold, double *scratch, struct ka_fc_params *fitted)
 {
 	struct ka_fc_params p;
 	double sse = 0, e;
@@ -644,6 +650,7 @@ holdout_rmse(enum ka_fc_method method, const double *y, size_t n, size_t m,
 		e = y[n - hold + i] - clamp0(scratch[i]);
 		sse += e * e;
 	}
+	*fitted = p;
 	return sqrt(sse / (double)hold);
 }
 
@@ -659,6 +666,7 @@ choose(const double *y, size_t n, size_t m, size_t h,
 	};
 	const enum ka_fc_method *candidates;
 	size_t ncandidates, hold, i, half = (m + 1) / 2;
+	struct ka_fc_params p;
 	unsigned ignored = 0;
 
 	if (r->cls == KA_FC_NO_DEMAND) {
@@ -687,10 +695,11 @@ choose(const double *y, size_t n, size_t m, size_t h,
 
 		if (!method_fits(candidates[i], y, n - hold, m, &ignored))
 			continue;
-		rmse = holdout_rmse(candidates[i], y, n, m, hold, scratch);
+		rmse = holdout_rmse(candidates[i], y, n, m, hold, scratch, &p);
 		if (isnan(rmse))
 			continue;
 		if (isnan(r->holdout_rmse) || rmse < r->holdout_rmse) {
+			r->params = p;
 			r->runner_up = r->method;
 			r->runner_up_rmse = r->holdout_rmse;
 			r->method = candidates[i];
@@ -750,7 +759,21 @@ ka_fc_forecast(const double *y, size_t n, size_t m,
 	} else
 		method = fallback(method, y, n, m, &r->notes);
 	r->method = method;
-	sse = ka_fc_fit(method, y, n, m, &r->params);
+	if (r->holdout > 0 && (method == KA_FC_HW_ADD ||
+	    method == KA_FC_HW_MUL)) {
+		/* The holdout's parameters are a good start: search from
+		   there, not the whole grid again. */
+		struct ka_fc_params start = r->params;
+
+		sse = fit_hw(y, n, m, method == KA_FC_HW_MUL, &start,
+		    &r->params);
+	} else
+		sse = ka_fc_fit(method, y, n, m, &r->params);
+	if (isnan(sse) && method != KA_FC_ZERO) {
+		/* Cannot happen for a method chosen above; be safe. */
+		method = r->method = KA_FC_SES;
+		sse = ka_fc_fit(method, y, n, m, &r->params);
+	}
 	sse = ka_fc_run(method, y, n, m, &r->params, NULL, point, h, &nerr);
 	r->sigma = nerr > 0 && !isnan(sse) ? sqrt(sse / (double)nerr) : 0;
 	for (i = 0; i < h; i++) {

@@ -58,11 +58,14 @@
  *	croston, sba	alpha on 0.05, 0.10, .. 0.50
  *	tsb	alpha and beta each on {0.05, 0.1, 0.2, 0.3, 0.5}
  *	hw-add, hw-mul	alpha {0.1, 0.3, 0.5, 0.7, 0.9} x beta {0.01, 0.1,
- *		0.3} x gamma {0.01, 0.1, 0.3} x phi {0.8, 0.9, 0.98} (135
- *		runs), then three rounds of coordinate search from the best
- *		point with steps 0.1, 0.05, 0.05, 0.04 halved each round,
- *		within alpha 0.01..0.99, beta 0..0.99, gamma 0..0.99,
- *		phi 0.8..0.98
+ *		0.3} x gamma {0.05, 0.3, 0.6} x phi {0.8, 0.9, 0.98} (135
+ *		runs), then a pattern search from the best point: each
+ *		parameter in turn one step up and down (steps 0.05, 0.05,
+ *		0.05, 0.02), moving while a step lowers the SSE, halving
+ *		the steps when none does, until the fourth halving (or
+ *		40 passes), within alpha 0.01..0.99, beta 0..0.99, gamma
+ *		0..0.99, phi 0.8..0.98 (0.98 is the upper bound Hyndman
+ *		and Athanasopoulos recommend; statsmodels allows 0.995)
  * Ties keep the first point found.
  *
  * Prediction intervals are normal, y +- z sigma_h with z = 1.2816 (80%)
@@ -211,7 +214,8 @@ struct ka_fc_result {
  * min(max(h, ceil(m/2)), n/4) periods; each candidate is fitted on the
  * rest and scored by the root mean squared error of its forecasts
  * (raised to zero like the output) against the held-out periods; the
- * winner is fitted again on the whole series.  A series too short for a
+ * winner is fitted again on the whole series (Holt-Winters by the
+ * pattern search alone, from the parameters its holdout fit found).  A series too short for a
  * holdout of at least one period with eight periods before it takes
  * its class's first candidate.
  */

@@ -529,7 +529,7 @@ ka_promo_config_init(struct ka_promo_config *c)
 	memset(c, 0, sizeof(*c));
 	c->baseline = KA_PROMO_PRE;
 	c->weeks = 8;
-	c->post_weeks = 0;
+	c->post_weeks = -1;
 	c->min_control = 3;
 }
 
@@ -601,7 +601,7 @@ ka_promo_new(const struct ka_promo_config *config)
 	p->config = *config;
 	if (p->config.weeks < 1)
 		p->config.weeks = 8;
-	if (p->config.post_weeks < 1)
+	if (p->config.post_weeks < 0)
 		p->config.post_weeks = p->config.weeks;
 	if (p->config.min_control < 1)
 		p->config.min_control = 1;
@@ -2894,6 +2894,7 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 			r->has_lift_revenue_pct = 1;
 	}
 	if (qty_ok) {
+		r->has_baseline_qty = 1;
 		r->baseline_qty = exp_qty;
 		r->lift_qty = f.window.qty - exp_qty;
 		if (exp_qty > 0 && percent(r->lift_qty, exp_qty,
@@ -3177,4 +3178,596 @@ ka_promo_rows(const ka_promo *p, size_t *count)
 {
 	*count = p->nrows;
 	return p->rows;
+}
+
+/* ---- writing ---- */
+
+static void
+put_dec(ka_writer *w, int has, ka_dec value, int places)
+{
+	if (has)
+		ka_writer_decimal(w, value, places);
+	else
+		ka_writer_number(w, "", 0);
+}
+
+static void
+put_date(ka_writer *w, ka_date d)
+{
+	char buf[KA_DATE_BUFSIZE];
+
+	ka_writer_text(w, buf, ka_date_format(d, buf));
+}
+
+/* Quantities as exact as they are; money, percents and ratios to 2. */
+#define QTY	(-1)
+
+void
+ka_promo_write_evaluate(const ka_promo *p, ka_writer *w)
+{
+	static const char *const names[] = { "promo_id", "customer_id",
+		"customer", "scope", "mechanic", "start", "end", "days",
+		"baseline", "baseline_weeks", "actual_qty", "baseline_qty",
+		"lift_qty", "lift_qty_pct", "actual_revenue",
+		"baseline_revenue", "lift_revenue", "lift_revenue_pct",
+		"incremental_margin", "post_weeks", "dip_qty", "dip_revenue",
+		"dip_margin", "net_qty", "net_revenue", "net_margin",
+		"discount_pct", "cost", "roi", "net_roi", "flags", "overlaps",
+		"baseline_method", "margin_method", "dip_method",
+		"roi_method" };
+	char flags[256];
+	size_t i;
+
+	ka_writer_header(w, names, sizeof(names) / sizeof(names[0]));
+	for (i = 0; i < p->nrows; i++) {
+		const struct ka_promo_row *r = &p->rows[i];
+		int qty_base = r->has_baseline_qty;
+
+		ka_writer_string(w, r->promo_id);
+		ka_writer_string(w, r->customer_id);
+		ka_writer_string(w, r->customer);
+		ka_writer_string(w, r->scope);
+		ka_writer_string(w, r->mechanic);
+		put_date(w, r->start);
+		put_date(w, r->end);
+		ka_writer_integer(w, r->days);
+		ka_writer_string(w, ka_promo_baseline_name(
+		    p->config.baseline));
+		if (r->member)
+			ka_writer_number(w, "", 0);
+		else
+			ka_writer_integer(w, r->baseline_weeks);
+		put_dec(w, r->has_actual && r->has_qty, r->actual_qty, QTY);
+		put_dec(w, qty_base, r->baseline_qty, QTY);
+		put_dec(w, qty_base, r->lift_qty, QTY);
+		put_dec(w, r->has_lift_qty_pct, r->lift_qty_pct, 2);
+		put_dec(w, r->has_actual, r->actual_revenue, 2);
+		put_dec(w, r->measured, r->baseline_revenue, 2);
+		put_dec(w, r->measured, r->lift_revenue, 2);
+		put_dec(w, r->has_lift_revenue_pct, r->lift_revenue_pct, 2);
+		put_dec(w, r->has_margin, r->incremental_margin, 2);
+		if (r->measured)
+			ka_writer_integer(w, r->post_weeks);
+		else
+			ka_writer_number(w, "", 0);
+		put_dec(w, r->has_dip && qty_base, r->dip_qty, QTY);
+		put_dec(w, r->has_dip, r->dip_revenue, 2);
+		put_dec(w, r->has_dip && r->has_margin, r->dip_margin, 2);
+		put_dec(w, r->has_dip && qty_base, r->net_qty, QTY);
+		put_dec(w, r->has_dip, r->net_revenue, 2);
+		put_dec(w, r->has_dip && r->has_margin, r->net_margin, 2);
+		put_dec(w, r->has_discount, r->discount_pct, QTY);
+		put_dec(w, r->has_cost, r->cost, 2);
+		put_dec(w, r->has_roi, r->roi, 2);
+		put_dec(w, r->has_net_roi, r->net_roi, 2);
+		ka_writer_string(w, ka_promo_flags_text(r->flags, flags,
+		    sizeof(flags)));
+		ka_writer_string(w, r->overlaps != NULL ? r->overlaps : "");
+		ka_writer_string(w, r->baseline_method);
+		ka_writer_string(w, r->margin_method);
+		ka_writer_string(w, r->dip_method);
+		ka_writer_string(w, r->roi_method);
+		ka_writer_end_row(w);
+	}
+}
+
+/* ---- history ---- */
+
+int
+ka_promo_parse_by(const char *text, unsigned *by, char *error, size_t size)
+{
+	const char *s = text;
+
+	*by = 0;
+	while (*s != '\0') {
+		const char *end = strchr(s, ',');
+		size_t n = end != NULL ? (size_t)(end - s) : strlen(s);
+		const char *word = s;
+
+		trim(&word, &n);
+		if (n == 8 && memcmp(word, "customer", 8) == 0)
+			*by |= KA_PROMO_BY_CUSTOMER;
+		else if (n == 8 && memcmp(word, "mechanic", 8) == 0)
+			*by |= KA_PROMO_BY_MECHANIC;
+		else if (n == 5 && memcmp(word, "scope", 5) == 0)
+			*by |= KA_PROMO_BY_SCOPE;
+		else if (n == 4 && memcmp(word, "tier", 4) == 0)
+			*by |= KA_PROMO_BY_TIER;
+		else {
+			snprintf(error, size, "bad --by \"%s\": expected a "
+			    "list of customer, mechanic, scope, tier", text);
+			return -1;
+		}
+		if (end == NULL)
+			break;
+		s = end + 1;
+	}
+	if (*by == 0) {
+		snprintf(error, size, "bad --by \"%s\": expected a list of "
+		    "customer, mechanic, scope, tier", text);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_key_order(unsigned by, const struct ka_promo_row *a,
+    const struct ka_promo_row *b)
+{
+	int c;
+
+	if ((by & KA_PROMO_BY_CUSTOMER) &&
+	    (c = text_compare(a->customer_id, b->customer_id)) != 0)
+		return c;
+	if ((by & KA_PROMO_BY_TIER) && (c = strcmp(a->tier, b->tier)) != 0)
+		return c;
+	if ((by & KA_PROMO_BY_MECHANIC) &&
+	    (c = strcmp(a->mechanic, b->mechanic)) != 0)
+		return c;
+	if ((by & KA_PROMO_BY_SCOPE) && (c = strcmp(a->scope, b->scope)) != 0)
+		return c;
+	return 0;
+}
+
+static void
+sort_row_pointers(unsigned by, const struct ka_promo_row **v, size_t n,
+    const struct ka_promo_row **tmp)
+{
+	size_t half = n / 2, i = 0, j, k = 0;
+
+	if (n < 2)
+		return;
+	sort_row_pointers(by, v, half, tmp);
+	sort_row_pointers(by, v + half, n - half, tmp);
+	j = half;
+	while (i < half && j < n)
+		tmp[k++] = group_key_order(by, v[j], v[i]) < 0 ? v[j++] :
+		    v[i++];
+	while (i < half)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+/* The account's three best ISO weeks of the year by mean revenue. */
+static void
+peak_weeks(const ka_promo *p, const struct account *a, char *out,
+    size_t size)
+{
+	ka_dec sum[54];
+	long count[54], w, first, last;
+	int pick[3], npick = 0, k, week, year, used = 0, n;
+
+	out[0] = '\0';
+	if (a->nweeks == 0 || a->first == KA_DATE_NONE ||
+	    p->data_last == KA_DATE_NONE)
+		return;
+	memset(sum, 0, sizeof(sum));
+	memset(count, 0, sizeof(count));
+	first = week_of(a->first);
+	last = week_of(p->data_last);
+	if (MONDAY_ZERO + 7 * last + 6 > p->data_last)
+		last--;
+	for (w = first; w <= last; w++) {
+		ka_date monday = (ka_date)(MONDAY_ZERO + 7 * w);
+		ka_dec v = 0;
+
+		ka_date_iso_week(monday, &year, &week);
+		if (w >= a->week0 && (size_t)(w - a->week0) < a->nweeks)
+			v = a->weeks[w - a->week0];
+		sum[week] += v;
+		count[week]++;
+	}
+	for (k = 0; k < 3; k++) {
+		int best = -1, j, taken;
+
+		for (week = 1; week <= 53; week++) {
+			if (count[week] == 0 || sum[week] <= 0)
+				continue;
+			for (taken = 0, j = 0; j < npick; j++)
+				if (pick[j] == week)
+					taken = 1;
+			if (taken)
+				continue;
+			/* mean a > mean b: sum_a x count_b > sum_b x count_a */
+			if (best < 0 || (wide)sum[week] * count[best] >
+			    (wide)sum[best] * count[week])
+				best = week;
+		}
+		if (best < 0)
+			break;
+		pick[npick++] = best;
+	}
+	for (k = 0; k < npick; k++) {
+		n = snprintf(out + used, size - (size_t)used, "%s%d",
+		    k ? ";" : "", pick[k]);
+		if (n < 0 || (size_t)n >= size - (size_t)used)
+			break;
+		used += n;
+	}
+}
+
+static int
+group_result_order(unsigned by, const struct ka_promo_group *a,
+    const struct ka_promo_group *b)
+{
+	int c;
+
+	if ((by & KA_PROMO_BY_CUSTOMER) &&
+	    (c = text_compare(a->customer_id, b->customer_id)) != 0)
+		return c;
+	if (a->has_roi != b->has_roi)
+		return a->has_roi ? -1 : 1;
+	if (a->has_roi && a->roi != b->roi)
+		return a->roi > b->roi ? -1 : 1;
+	if (a->has_mean_lift_revenue_pct != b->has_mean_lift_revenue_pct)
+		return a->has_mean_lift_revenue_pct ? -1 : 1;
+	if (a->mean_lift_revenue_pct != b->mean_lift_revenue_pct)
+		return a->mean_lift_revenue_pct > b->mean_lift_revenue_pct ?
+		    -1 : 1;
+	if ((c = strcmp(a->tier, b->tier)) != 0)
+		return c;
+	if ((c = strcmp(a->mechanic, b->mechanic)) != 0)
+		return c;
+	return strcmp(a->scope, b->scope);
+}
+
+struct ka_promo_group *
+ka_promo_history(const ka_promo *p, unsigned by, size_t *count)
+{
+	const struct ka_promo_row **v, **tmp;
+	struct ka_promo_group *groups, *g;
+	size_t n = 0, i, j, k, ngroups = 0;
+
+	v = xcalloc(p->nrows, sizeof(*v));
+	tmp = xcalloc(p->nrows, sizeof(*tmp));
+	for (i = 0; i < p->nrows; i++)
+		if (!p->rows[i].member)
+			v[n++] = &p->rows[i];
+	sort_row_pointers(by, v, n, tmp);
+	groups = xcalloc(n, sizeof(*groups));
+	for (i = 0; i < n; i = j) {
+		ka_dec qty_pct = 0, rev_pct = 0, roi_margin = 0, roi_cost = 0;
+		ka_dec net_margin = 0, net_cost = 0;
+		size_t nqty = 0, nrev = 0, nroi = 0, nnet = 0, nmargin = 0;
+
+		for (j = i + 1; j < n && group_key_order(by, v[i], v[j]) == 0;
+		    j++)
+			;
+		g = &groups[ngroups++];
+		g->customer_id = by & KA_PROMO_BY_CUSTOMER ? v[i]->customer_id :
+		    "";
+		g->customer = by & KA_PROMO_BY_CUSTOMER ? v[i]->customer : "";
+		g->tier = by & KA_PROMO_BY_TIER ? v[i]->tier : "";
+		g->mechanic = by & KA_PROMO_BY_MECHANIC ? v[i]->mechanic : "";
+		g->scope = by & KA_PROMO_BY_SCOPE ? v[i]->scope : "";
+		g->has_margin = 1;
+		for (k = i; k < j; k++) {
+			const struct ka_promo_row *r = v[k];
+
+			g->promotions++;
+			if (!r->measured)
+				continue;
+			g->measured++;
+			g->lift_revenue += r->lift_revenue;
+			if (r->has_dip)
+				g->net_revenue += r->net_revenue;
+			if (r->has_lift_qty_pct) {
+				qty_pct += r->lift_qty_pct;
+				nqty++;
+			}
+			if (r->has_lift_revenue_pct) {
+				rev_pct += r->lift_revenue_pct;
+				nrev++;
+			}
+			if (r->has_margin) {
+				nmargin++;
+				g->incremental_margin += r->incremental_margin;
+				if (r->has_dip)
+					g->net_margin += r->net_margin;
+			} else
+				g->has_margin = 0;
+			if (r->has_cost)
+				g->cost += r->cost;
+			if (r->has_margin && r->has_cost && r->cost > 0) {
+				roi_margin += r->incremental_margin;
+				roi_cost += r->cost;
+				nroi++;
+				if (r->has_dip) {
+					net_margin += r->net_margin;
+					net_cost += r->cost;
+					nnet++;
+				}
+			}
+			if (r->has_dip ? (r->has_margin ? r->net_margin > 0 :
+			    r->net_revenue > 0) : (r->has_margin ?
+			    r->incremental_margin > 0 : r->lift_revenue > 0))
+				g->worked++;
+		}
+		if (nmargin == 0)
+			g->has_margin = 0;
+		if (nqty > 0 && muldiv_places(qty_pct, 1, (ka_dec)nqty, 2,
+		    &g->mean_lift_qty_pct) == 0)
+			g->has_mean_lift_qty_pct = 1;
+		if (nrev > 0 && muldiv_places(rev_pct, 1, (ka_dec)nrev, 2,
+		    &g->mean_lift_revenue_pct) == 0)
+			g->has_mean_lift_revenue_pct = 1;
+		if (nroi > 0 && muldiv_places(roi_margin, KA_DEC_SCALE,
+		    roi_cost, 2, &g->roi) == 0)
+			g->has_roi = 1;
+		if (nnet > 0 && muldiv_places(net_margin, KA_DEC_SCALE,
+		    net_cost, 2, &g->net_roi) == 0)
+			g->has_net_roi = 1;
+		if ((by & KA_PROMO_BY_CUSTOMER) && p->config.history)
+			peak_weeks(p, &p->accounts[v[i]->account],
+			    g->peak_weeks, sizeof(g->peak_weeks));
+	}
+	/* Insertion sort: groups are few, and the order must be stable. */
+	for (i = 1; i < ngroups; i++) {
+		struct ka_promo_group x = groups[i];
+
+		for (j = i; j > 0 && group_result_order(by, &x,
+		    &groups[j - 1]) < 0; j--)
+			groups[j] = groups[j - 1];
+		groups[j] = x;
+	}
+	free(v);
+	free(tmp);
+	*count = ngroups;
+	return groups;
+}
+
+void
+ka_promo_write_history(const ka_promo *p, ka_writer *w, unsigned by)
+{
+	const char *names[32];
+	struct ka_promo_group *groups;
+	size_t n = 0, count, i;
+
+	if (by & KA_PROMO_BY_CUSTOMER) {
+		names[n++] = "customer_id";
+		names[n++] = "customer";
+	}
+	if (by & KA_PROMO_BY_TIER)
+		names[n++] = "tier";
+	if (by & KA_PROMO_BY_MECHANIC)
+		names[n++] = "mechanic";
+	if (by & KA_PROMO_BY_SCOPE)
+		names[n++] = "scope";
+	names[n++] = "promotions";
+	names[n++] = "measured";
+	names[n++] = "worked";
+	names[n++] = "mean_lift_qty_pct";
+	names[n++] = "mean_lift_revenue_pct";
+	names[n++] = "lift_revenue";
+	names[n++] = "net_revenue";
+	names[n++] = "incremental_margin";
+	names[n++] = "net_margin";
+	names[n++] = "cost";
+	names[n++] = "roi";
+	names[n++] = "net_roi";
+	if (by & KA_PROMO_BY_CUSTOMER)
+		names[n++] = "peak_weeks";
+	ka_writer_header(w, names, n);
+	groups = ka_promo_history(p, by, &count);
+	for (i = 0; i < count; i++) {
+		const struct ka_promo_group *g = &groups[i];
+		int measured = g->measured > 0;
+
+		if (by & KA_PROMO_BY_CUSTOMER) {
+			ka_writer_string(w, g->customer_id);
+			ka_writer_string(w, g->customer);
+		}
+		if (by & KA_PROMO_BY_TIER)
+			ka_writer_string(w, g->tier);
+		if (by & KA_PROMO_BY_MECHANIC)
+			ka_writer_string(w, g->mechanic);
+		if (by & KA_PROMO_BY_SCOPE)
+			ka_writer_string(w, g->scope);
+		ka_writer_integer(w, (long long)g->promotions);
+		ka_writer_integer(w, (long long)g->measured);
+		ka_writer_integer(w, (long long)g->worked);
+		put_dec(w, g->has_mean_lift_qty_pct, g->mean_lift_qty_pct, 2);
+		put_dec(w, g->has_mean_lift_revenue_pct,
+		    g->mean_lift_revenue_pct, 2);
+		put_dec(w, measured, g->lift_revenue, 2);
+		put_dec(w, measured, g->net_revenue, 2);
+		put_dec(w, measured && g->has_margin, g->incremental_margin,
+		    2);
+		put_dec(w, measured && g->has_margin, g->net_margin, 2);
+		put_dec(w, 1, g->cost, 2);
+		put_dec(w, g->has_roi, g->roi, 2);
+		put_dec(w, g->has_net_roi, g->net_roi, 2);
+		if (by & KA_PROMO_BY_CUSTOMER)
+			ka_writer_string(w, g->peak_weeks);
+		ka_writer_end_row(w);
+	}
+	free(groups);
+}
+
+/* ---- the report's section ---- */
+
+static int
+section_order(const void *x, const void *y)
+{
+	const struct ka_promo_row *a = *(const struct ka_promo_row *const *)x;
+	const struct ka_promo_row *b = *(const struct ka_promo_row *const *)y;
+
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	return row_order(a, b);
+}
+
+int
+ka_promo_section(const ka_promo *p, const ka_period *period,
+    struct ka_promo_section *out)
+{
+	ka_dec roi_margin = 0, roi_cost = 0, net_margin = 0, net_cost = 0;
+	size_t i;
+	int nroi = 0, nnet = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->period = *period;
+	out->rows = calloc(p->nrows == 0 ? 1 : p->nrows, sizeof(*out->rows));
+	if (out->rows == NULL)
+		return -1;
+	out->has_margin = 1;
+	for (i = 0; i < p->nrows; i++) {
+		const struct ka_promo_row *r = &p->rows[i];
+
+		if (r->member || !ka_period_contains(period, r->end))
+			continue;
+		out->rows[out->nrows++] = r;
+		out->promotions++;
+		if (r->has_cost)
+			out->cost += r->cost;
+		if (r->has_roi && r->roi < 0)
+			out->negative_roi++;
+		if (r->flags & KA_PROMO_DIP_EXCEEDS_LIFT)
+			out->dip_exceeds_lift++;
+		if (!r->measured)
+			continue;
+		out->lift_revenue += r->lift_revenue;
+		if (r->has_dip) {
+			out->measured++;
+			out->net_revenue += r->net_revenue;
+			if (r->has_margin)
+				out->net_margin += r->net_margin;
+			else
+				out->has_margin = 0;
+		}
+		if (r->has_margin && r->has_cost && r->cost > 0) {
+			roi_margin += r->incremental_margin;
+			roi_cost += r->cost;
+			nroi++;
+			if (r->has_dip) {
+				net_margin += r->net_margin;
+				net_cost += r->cost;
+				nnet++;
+			}
+		}
+	}
+	if (out->measured == 0)
+		out->has_margin = 0;
+	if (nroi > 0 && muldiv_places(roi_margin, KA_DEC_SCALE, roi_cost, 2,
+	    &out->roi) == 0)
+		out->has_roi = 1;
+	if (nnet > 0 && muldiv_places(net_margin, KA_DEC_SCALE, net_cost, 2,
+	    &out->net_roi) == 0)
+		out->has_net_roi = 1;
+	qsort(out->rows, out->nrows, sizeof(*out->rows), section_order);
+	return 0;
+}
+
+int
+ka_promo_report(const struct ka_promo_config *config,
+    const char *promos_path, const char *accounts_path,
+    const char *const *sales, size_t nsales,
+    const struct ka_reader_options *options,
+    const struct ka_roles *roles, const ka_period *period,
+    ka_promo **engine, struct ka_promo_section *out, char *error,
+    size_t size)
+{
+	struct ka_promo_config c = *config;
+	struct ka_roles r = *roles;
+	struct ka_reader_options read = *options;
+	enum ka_read_status status;
+	enum ka_role missing;
+	ka_reader *reader;
+	ka_promo *p;
+	ka_record rec;
+	int got, result;
+
+	*engine = NULL;
+	memset(out, 0, sizeof(*out));
+	c.has_period = 1;
+	c.period = *period;
+	c.rejects = NULL;
+	read.progress = 0;
+	p = ka_promo_new(&c);
+	if ((accounts_path != NULL && (result = ka_promo_load_accounts(p,
+	    accounts_path, &read, error, size)) != 0) ||
+	    (result = ka_promo_load(p, promos_path, &read, error,
+	    size)) != 0) {
+		ka_promo_free(p);
+		return result;
+	}
+	reader = ka_reader_open(sales, nsales, &read);
+	if (reader == NULL) {
+		snprintf(error, size, "cannot read the sales");
+		ka_promo_free(p);
+		return KA_EXIT_DATA;
+	}
+	if (ka_roles_resolve(&r, ka_reader_header(reader), error, size) < 0) {
+		ka_reader_close(reader);
+		ka_promo_free(p);
+		return KA_EXIT_USAGE;
+	}
+	if (ka_promo_bind(p, ka_reader_header(reader), &r, &missing) < 0) {
+		snprintf(error, size, "the sales have no %s column",
+		    ka_role_name(missing));
+		ka_reader_close(reader);
+		ka_promo_free(p);
+		return KA_EXIT_USAGE;
+	}
+	result = 0;
+	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
+		enum ka_promo_verdict v;
+
+		if (status != KA_READ_OK) {
+			snprintf(error, size, "%s", ka_reader_error(reader));
+			result = KA_EXIT_DATA;
+			break;
+		}
+		v = ka_promo_add(p, &rec);
+		if (v == KA_PROMO_BAD) {
+			snprintf(error, size, "%s:%lu: %s", rec.file, rec.line,
+			    ka_promo_error(p));
+			result = KA_EXIT_DATA;
+			break;
+		}
+		if (v == KA_PROMO_FATAL) {
+			snprintf(error, size, "%s", ka_promo_error(p));
+			result = KA_EXIT_DATA;
+			break;
+		}
+	}
+	if (got < 0 && result == 0) {
+		snprintf(error, size, "%s", ka_reader_error(reader));
+		result = KA_EXIT_DATA;
+	}
+	ka_reader_close(reader);
+	if (result == 0)
+		result = ka_promo_finish(p, error, size);
+	if (result == 0 && ka_promo_section(p, period, out) < 0) {
+		snprintf(error, size, "out of memory");
+		result = KA_EXIT_DATA;
+	}
+	if (result != 0) {
+		ka_promo_free(p);
+		return result;
+	}
+	*engine = p;
+	return 0;
 }

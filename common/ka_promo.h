@@ -104,7 +104,7 @@ enum ka_promo_baseline {
 struct ka_promo_config {
 	enum ka_promo_baseline baseline;
 	int		 weeks;		/* N baseline weeks: 8 */
-	int		 post_weeks;	/* M dip weeks: 0 means N */
+	int		 post_weeks;	/* M dip weeks: -1 means N, 0 none */
 	int		 min_control;	/* control accounts needed: 3 */
 	int		 has_period;	/* evaluate only promotions ending in */
 	ka_period	 period;
@@ -212,6 +212,7 @@ struct ka_promo_row {
 	int		 measured;	/* a baseline, so lift figures */
 	int		 baseline_weeks;
 	int		 has_qty;	/* the sales have a qty column */
+	int		 has_baseline_qty;	/* baseline, lift (and dip) qty */
 	ka_dec		 actual_qty, baseline_qty, lift_qty;
 	int		 has_lift_qty_pct;
 	ka_dec		 lift_qty_pct;
@@ -303,6 +304,7 @@ struct ka_promo_section {
 	ka_dec		 net_margin;
 	ka_dec		 cost;		/* over rows with a cost */
 	int		 has_roi;	/* pooled over rows with margin and cost */
+	int		 has_net_roi;	/* the same, over rows with a dip too */
 	ka_dec		 roi, net_roi;
 	size_t		 negative_roi, dip_exceeds_lift;
 	const struct ka_promo_row **rows;
@@ -333,9 +335,9 @@ int	 ka_promo_report(const struct ka_promo_config *config,
 /* a x b / c rounded half away from zero to 4 places (ka_dec); -1 on
    overflow or c == 0. */
 int	 ka_promo_muldiv(ka_dec a, ka_dec b, ka_dec c, ka_dec *out);
-/* The block (0-based) of day d: pre blocks 0..pre-1 counted back from
-   start - 1, the window pre, post blocks pre+1..pre+post counted on
-   from end + 1; -1 outside them. */
+/* The slot (0-based) of day d: pre blocks 0..pre-1 counted back from
+   start - 1, one slot a day for the window (pre..pre+days-1), then
+   post blocks counted on from end + 1; -1 outside them all. */
 int	 ka_promo_block(ka_date d, ka_date start, ka_date end, int pre,
 	    int post);
 

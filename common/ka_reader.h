@@ -60,8 +60,9 @@ typedef struct ka_reader ka_reader;
 
 /*
  * Opens files[0..nfiles-1] (nfiles 0, or a name "-", is standard input)
- * and reads the header of the first.  Returns NULL after printing a
- * message when the first file cannot be opened or read.
+ * and reads the header of the first one that is not empty (empty files
+ * hold no records).  Returns NULL after printing a message when a file
+ * cannot be opened or its header read.
  */
 ka_reader	*ka_reader_open(const char *const *files, size_t nfiles,
 		    const struct ka_reader_options *options);

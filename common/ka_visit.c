@@ -983,8 +983,9 @@ open_side(const char *path, const struct ka_reader_options *options,
 	o.encoding = NULL;
 	o.progress = 0;
 	reader = ka_reader_open(&path, 1, &o);
-	if (reader == NULL)
-		snprintf(error, size, "%s: cannot be read", path);
+	/* The reader has said what is wrong. */
+	if (reader == NULL && size > 0)
+		error[0] = '\0';
 	return reader;
 }
 
@@ -1564,6 +1565,7 @@ event_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 		    "unknown kind \"%.*s\" (anniversary, honour, launch, move, "
 		    "meeting, other)", shown(text, length), text);
 	grow(&v->events, &v->events_capacity, v->nevents, sizeof(*v->events));
+	v->counts.events_used++;
 	e = &v->events[v->nevents++];
 	memset(e, 0, sizeof(*e));
 	e->customer_id = xstrndup(id, id_length);
@@ -1605,10 +1607,13 @@ ka_visit_read_events(ka_visit *v, ka_reader *reader,
 {
 	struct binding b;
 	int r = bind_events(v, &b, reader, roles, 1, error, size);
+	unsigned long rejected = v->counts.rows_rejected;
 
 	if (r == 0)
-		r = each_row(v, reader, &b, filter, event_row, NULL, NULL,
-		    error, size);
+		r = each_row(v, reader, &b, filter, event_row,
+		    &v->counts.events_read, &v->counts.events_filtered, error,
+		    size);
+	v->counts.events_rejected += v->counts.rows_rejected - rejected;
 	return r;
 }
 
@@ -2003,6 +2008,13 @@ role_rank(int level, int role)
 	return -1;
 }
 
+static int
+stand_in_role(int level)
+{
+	return level == KA_VISIT_MANAGEMENT ? KA_VISIT_ROLE_EXECUTIVE :
+	    KA_VISIT_ROLE_MANAGER;
+}
+
 static const char *
 role_plural(int role)
 {
@@ -2028,6 +2040,9 @@ struct item {
 	int		 never;		/* no visit yet, none planned */
 	int		 anniversary_binding;	/* deadline is the anniversary */
 	int		 done;
+	int		 right, stand_ins;	/* visitors who may take it */
+	/* Today. */
+	int		 placed, holiday, anyone;
 	/* Why it has waited since its window opened. */
 	int		 open_days, holiday_days, leave_days, full_days;
 };
@@ -2041,22 +2056,49 @@ struct planner_visitor {
 	int		 used_days, visits;
 	int		 day_city, day_count;	/* today */
 	unsigned char	*available;	/* per horizon day */
-	int		*kth;		/* available days up to and including */
+	int		*week_cap, *week_used;	/* per ISO week of the horizon */
 };
 
 struct planner {
 	ka_visit	*v;
 	const struct ka_visit_plan_config *config;
 	ka_date		 first, last;
+	ka_date		 first_working;	/* the first Monday..Friday */
+	int		 first_weekday;
 	struct item	*items;
 	size_t		 nitems;
 	struct planner_visitor *visitors;
 	size_t		 nvisitors;
-	int		 role_exists[KA_VISIT_ROLES];
 	int		*owner;		/* per account: planner visitor or -1 */
 	struct ka_visit_plan *plan;
 	size_t		 planned_capacity, unplanned_capacity;
 };
+
+static int
+week_of(const struct planner *pl, int k)
+{
+	return (k + pl->first_weekday - 1) / 7;
+}
+
+/*
+ * Whether p may take a visit at level to account a: 0 as the right
+ * role, 1 as a stand-in, -1 not at all.  Managers and reps with a home
+ * region keep to it; executives travel.
+ */
+static int
+serves(const struct planner *pl, const struct planner_visitor *p,
+    const struct account *a, int level)
+{
+	const struct visitor *src = &pl->v->visitors[p->index];
+	int rank = role_rank(level, p->role);
+
+	if (rank < 0)
+		return -1;
+	if (p->role != KA_VISIT_ROLE_EXECUTIVE && src->region_id >= 0 &&
+	    a->region_id >= 0 && src->region_id != a->region_id)
+		return -1;
+	return rank;
+}
 
 static ka_date
 anniversary_in_year(ka_date original, int year)
@@ -2085,8 +2127,8 @@ item_update(const struct planner *pl, struct item *it)
 
 	it->never = it->last == KA_DATE_NONE;
 	if (it->never) {
-		it->cadence_due = pl->first;
-		cadence_open = pl->first;
+		it->cadence_due = pl->first_working;
+		cadence_open = pl->first_working;
 	} else {
 		it->cadence_due = it->last + it->interval;
 		cadence_open = it->cadence_due - it->lead;
@@ -2108,8 +2150,8 @@ item_update(const struct planner *pl, struct item *it)
 		if (a_date - ANNIVERSARY_LEAD < it->open)
 			it->open = a_date - ANNIVERSARY_LEAD;
 	}
-	if (it->open < pl->first)
-		it->open = pl->first;
+	if (it->open < pl->first_working)
+		it->open = pl->first_working;
 	it->done = it->open > pl->last;
 	it->open_days = it->holiday_days = it->leave_days = it->full_days = 0;
 }
@@ -2126,23 +2168,48 @@ level_for_anniversary(const ka_visit *v, int tier)
 }
 
 static void
+add_anniversaries(struct planner *pl, struct item *it,
+    const struct event *ev)
+{
+	int y, y0, y1, oy, m, d;
+
+	ka_date_to_ymd(pl->first, &y0, &m, &d);
+	ka_date_to_ymd(pl->last + ANNIVERSARY_LEAD, &y1, &m, &d);
+	ka_date_to_ymd(ev->date, &oy, &m, &d);
+	for (y = y0; y <= y1; y++) {
+		ka_date date = anniversary_in_year(ev->date, y);
+		struct anniversary *an;
+
+		/* In reach: its window may open before the horizon ends. */
+		if (y - oy < 1 || date < pl->first ||
+		    date > pl->last + ANNIVERSARY_LEAD)
+			continue;
+		it->anniversaries = xrealloc(it->anniversaries,
+		    it->nanniversaries + 1, sizeof(*it->anniversaries));
+		an = &it->anniversaries[it->nanniversaries++];
+		an->date = date;
+		an->years = y - oy;
+	}
+}
+
+static void
 make_items(struct planner *pl)
 {
 	ka_visit *v = pl->v;
-	size_t i, e, first_item;
-	int l, y0, y1, m, d, y;
+	size_t i, e, j, first_item;
+	int l;
 
 	pl->items = xcalloc(v->naccounts * KA_VISIT_LEVELS + 1,
 	    sizeof(*pl->items));
-	ka_date_to_ymd(pl->first, &y0, &m, &d);
-	ka_date_to_ymd(pl->last + ANNIVERSARY_LEAD, &y1, &m, &d);
 	for (i = 0; i < v->naccounts; i++) {
 		const struct account *a = &v->accounts[i];
+		struct item *anniversary_item = NULL;
 		int anniversary_level;
 
 		if (!tier_followed(v, a->tier))
 			continue;
 		first_item = pl->nitems;
+		anniversary_level = level_for_anniversary(v, a->tier);
 		for (l = 0; l < KA_VISIT_LEVELS; l++) {
 			struct item *it;
 
@@ -2154,36 +2221,20 @@ make_items(struct planner *pl)
 			it->interval = v->max_days[a->tier][l];
 			it->lead = lead_days(v, it->interval);
 			it->last = a->last[l];
-		}
-		anniversary_level = level_for_anniversary(v, a->tier);
-		for (e = 0; e < v->nevents && anniversary_level >= 0; e++) {
-			const struct event *ev = &v->events[e];
-			struct item *it = NULL;
-			size_t k;
-			int oy;
+			for (j = 0; j < pl->nvisitors; j++) {
+				int rank = serves(pl, &pl->visitors[j], a, l);
 
-			if (ev->account != (int)i ||
-			    ev->kind != KA_VISIT_ANNIVERSARY)
-				continue;
-			for (k = first_item; k < pl->nitems; k++)
-				if (pl->items[k].level == anniversary_level)
-					it = &pl->items[k];
-			ka_date_to_ymd(ev->date, &oy, &m, &d);
-			for (y = y0; y <= y1 && it != NULL; y++) {
-				ka_date date = anniversary_in_year(ev->date, y);
-				struct anniversary *an;
-
-				if (y - oy < 1 || date < pl->first ||
-				    date > pl->last + ANNIVERSARY_LEAD)
-					continue;
-				it->anniversaries = xrealloc(it->anniversaries,
-				    it->nanniversaries + 1,
-				    sizeof(*it->anniversaries));
-				an = &it->anniversaries[it->nanniversaries++];
-				an->date = date;
-				an->years = y - oy;
+				it->right += rank == 0;
+				it->stand_ins += rank == 1;
 			}
+			if (l == anniversary_level)
+				anniversary_item = it;
 		}
+		for (e = 0; e < v->nevents && anniversary_item != NULL; e++)
+			if (v->events[e].account == (int)i &&
+			    v->events[e].kind == KA_VISIT_ANNIVERSARY)
+				add_anniversaries(pl, anniversary_item,
+				    &v->events[e]);
 		for (e = first_item; e < pl->nitems; e++) {
 			struct item *it = &pl->items[e];
 
@@ -2217,7 +2268,7 @@ make_visitors(struct planner *pl)
 	const struct ka_visit_plan_config *c = pl->config;
 	int *order;
 	size_t i, n = 0;
-	int days = c->days, k, added;
+	int days = c->days, weeks = week_of(pl, c->days - 1) + 1, k, added;
 
 	if (!v->have_visitors_file)
 		for (i = 0; i < v->naccounts; i++) {
@@ -2238,7 +2289,7 @@ make_visitors(struct planner *pl)
 	for (i = 0; i < n; i++) {
 		struct planner_visitor *p = &pl->visitors[i];
 		struct visitor *src = &v->visitors[order[i]];
-		int count = 0;
+		int count = 0, w;
 
 		p->index = order[i];
 		p->name_order = (int)i;
@@ -2246,9 +2297,9 @@ make_visitors(struct planner *pl)
 		if (!src->from_file)
 			src->share = ka_visit_default_share(
 			    (enum ka_visit_role)p->role);
-		pl->role_exists[p->role] = 1;
 		p->available = xcalloc((size_t)days, 1);
-		p->kth = xcalloc((size_t)days, sizeof(*p->kth));
+		p->week_cap = xcalloc((size_t)weeks, sizeof(*p->week_cap));
+		p->week_used = xcalloc((size_t)weeks, sizeof(*p->week_used));
 		for (k = 0; k < days; k++) {
 			ka_date d = pl->first + k;
 
@@ -2256,10 +2307,15 @@ make_visitors(struct planner *pl)
 			    !is_holiday(v, d, src->region_id) &&
 			    !is_off(src, d)) {
 				p->available[k] = 1;
+				p->week_cap[week_of(pl, k)]++;
 				count++;
 			}
-			p->kth[k] = count;
 		}
+		/* A week holds share x its working days, rounded up. */
+		for (w = 0; w < weeks; w++)
+			p->week_cap[w] = (int)((src->share.num *
+			    p->week_cap[w] + src->share.den - 1) /
+			    src->share.den);
 		p->working_days = count;
 		p->capacity_days = (int)((2 * src->share.num * count +
 		    src->share.den) / (2 * src->share.den));
@@ -2306,44 +2362,41 @@ item_compare(const void *x, const void *y)
 	return a->level - b->level;
 }
 
-/* May p open a visiting day on horizon day k (pacing and capacity)? */
+/* May p open a visiting day on horizon day k: capacity and its week's? */
 static int
 can_open(const struct planner *pl, const struct planner_visitor *p, int k)
 {
-	const struct visitor *src = &pl->v->visitors[p->index];
-	int64_t allowed = (src->share.num * p->kth[k] + src->share.den - 1) /
-	    src->share.den;
+	return p->used_days < p->capacity_days &&
+	    p->week_used[week_of(pl, k)] < p->week_cap[week_of(pl, k)];
+}
 
-	if (allowed > p->capacity_days)
-		allowed = p->capacity_days;
-	return p->used_days + 1 <= allowed;
+static int
+is_due(const struct item *it, ka_date d)
+{
+	return it->never || d >= it->deadline;
 }
 
 /*
- * The visitor for item on horizon day k, or -1.  *anyone says whether
- * some visitor who may take it was at work (else all were away).
+ * The visitor of the given rank (0 right role, 1 stand-in) for item on
+ * horizon day k, or -1.  it->anyone notes whether some visitor who may
+ * take it was at work today.
  */
 static int
-choose_visitor(struct planner *pl, const struct item *it, int k,
-    int *anyone)
+choose_visitor(struct planner *pl, struct item *it, int k, int rank)
 {
 	const struct account *a = &pl->v->accounts[it->account];
-	ka_date d = pl->first + k;
-	int best = -1, due = it->never || d >= it->deadline;
-	long best_key[6] = { 0 }, key[6];
+	int best = -1;
+	long best_key[5] = { 0 }, key[5];
 	size_t i;
 
-	*anyone = 0;
 	for (i = 0; i < pl->nvisitors; i++) {
 		struct planner_visitor *p = &pl->visitors[i];
 		const struct visitor *src = &pl->v->visitors[p->index];
-		int rank = role_rank(it->level, p->role), joins, j;
+		int joins, j;
 
-		if (rank < 0 || (rank == 1 && !due))
+		if (serves(pl, p, a, it->level) != rank || !p->available[k])
 			continue;
-		if (!p->available[k])
-			continue;
-		*anyone = 1;
+		it->anyone = 1;
 		joins = p->day_count > 0;
 		if (joins) {
 			if (a->city_id < 0 || p->day_city != a->city_id ||
@@ -2352,17 +2405,16 @@ choose_visitor(struct planner *pl, const struct item *it, int k,
 		} else if (!can_open(pl, p, k)) {
 			continue;
 		}
-		key[0] = rank;
-		key[1] = pl->owner[it->account] == (int)i ? 0 : 1;
-		key[2] = joins ? 0 : 1;
-		key[3] = a->region_id >= 0 && src->region_id == a->region_id ?
+		key[0] = pl->owner[it->account] == (int)i ? 0 : 1;
+		key[1] = joins ? 0 : 1;
+		key[2] = a->region_id >= 0 && src->region_id == a->region_id ?
 		    0 : 1;
-		key[4] = p->visits;
-		key[5] = p->name_order;
-		for (j = 0; j < 6 && best >= 0; j++)
+		key[3] = p->visits;
+		key[4] = p->name_order;
+		for (j = 0; j < 5 && best >= 0; j++)
 			if (key[j] != best_key[j])
 				break;
-		if (best < 0 || (j < 6 && key[j] < best_key[j])) {
+		if (best < 0 || (j < 5 && key[j] < best_key[j])) {
 			best = (int)i;
 			memcpy(best_key, key, sizeof(key));
 		}
@@ -2459,25 +2511,29 @@ place(struct planner *pl, struct item *it, int k, int chosen)
 
 	if (p->day_count == 0) {
 		p->used_days++;
+		p->week_used[week_of(pl, k)]++;
 		p->day_city = a->city_id;
 		/* An account with no city shares its day with no other. */
-		p->day_count = a->city_id < 0 ? pl->config->per_day : 0;
+		p->day_count = a->city_id < 0 ? pl->config->per_day - 1 : 0;
 	}
 	p->day_count++;
 	p->visits++;
 	it->last = d;
+	it->placed = 1;
 	item_update(pl, it);
 }
 
-/* Up to three names of the visitors of role, "A, B and 2 more". */
+/* Up to three names of the visitors who may take item as rank. */
 static void
-role_names(const struct planner *pl, int role, char *out, size_t size)
+server_names(const struct planner *pl, const struct item *it, int rank,
+    char *out, size_t size)
 {
+	const struct account *a = &pl->v->accounts[it->account];
 	size_t i, shown_names = 0, total = 0;
 
 	out[0] = '\0';
 	for (i = 0; i < pl->nvisitors; i++) {
-		if (pl->visitors[i].role != role)
+		if (serves(pl, &pl->visitors[i], a, it->level) != rank)
 			continue;
 		total++;
 		if (shown_names < 3) {
@@ -2500,7 +2556,7 @@ unplanned(struct planner *pl, const struct item *it, ka_date due,
 	const struct account *a = &v->accounts[it->account];
 	struct ka_visit_unplanned *out;
 	char names[256], day[KA_DATE_BUFSIZE], open[KA_DATE_BUFSIZE];
-	int level = it->level, cause;
+	int level = it->level, rank = it->right > 0 ? 0 : 1, cause;
 
 	grow(&plan->unplanned, &pl->unplanned_capacity, plan->nunplanned,
 	    sizeof(*plan->unplanned));
@@ -2514,28 +2570,25 @@ unplanned(struct planner *pl, const struct item *it, ka_date due,
 	out->level = (enum ka_visit_level)level;
 	out->due = due;
 	ka_date_format(it->open, open);
-	if (!pl->role_exists[level] && (level == KA_VISIT_EXECUTIVE ||
-	    !pl->role_exists[level == KA_VISIT_MANAGEMENT ?
-	    KA_VISIT_ROLE_EXECUTIVE : KA_VISIT_ROLE_MANAGER])) {
+	if (it->right == 0 && it->stand_ins == 0) {
 		cause = 1;
 		if (level == KA_VISIT_EXECUTIVE)
 			snprintf(out->reason, sizeof(out->reason), "no visitor "
 			    "of that role: no executive");
 		else
 			snprintf(out->reason, sizeof(out->reason), "no visitor "
-			    "of that role: no %s or %s",
+			    "of that role: no %s or %s%s%s",
 			    ka_visit_role_name((enum ka_visit_role)level),
-			    level == KA_VISIT_MANAGEMENT ? "executive" :
-			    "manager");
+			    ka_visit_role_name((enum ka_visit_role)
+			    stand_in_role(level)), a->region != NULL ?
+			    " for region " : "", text_or_empty(a->region));
 	} else if (it->open_days == 0 && it->holiday_days > 0) {
 		cause = 3;
 		snprintf(out->reason, sizeof(out->reason), "holiday: no "
 		    "working day from %s on", open);
 	} else if (it->open_days > 0 && it->leave_days == it->open_days) {
 		cause = 2;
-		role_names(pl, pl->role_exists[level] ? level :
-		    level == KA_VISIT_MANAGEMENT ? KA_VISIT_ROLE_EXECUTIVE :
-		    KA_VISIT_ROLE_MANAGER, names, sizeof(names));
+		server_names(pl, it, rank, names, sizeof(names));
 		snprintf(out->reason, sizeof(out->reason), "leave: %s away on "
 		    "every working day from %s on", names, open);
 	} else {
@@ -2546,11 +2599,9 @@ unplanned(struct planner *pl, const struct item *it, ka_date due,
 		else
 			snprintf(out->reason, sizeof(out->reason), "capacity: "
 			    "%s fully booked on %d working %s from %s on",
-			    role_plural(pl->role_exists[level] ? level :
-			    level == KA_VISIT_MANAGEMENT ?
-			    KA_VISIT_ROLE_EXECUTIVE : KA_VISIT_ROLE_MANAGER),
-			    it->full_days, it->full_days == 1 ? "day" : "days",
-			    open);
+			    role_plural(rank == 0 ? level :
+			    stand_in_role(level)), it->full_days,
+			    it->full_days == 1 ? "day" : "days", open);
 	}
 	if (missed != NULL) {
 		ka_date_format(missed->date, day);
@@ -2567,24 +2618,20 @@ expire_anniversaries(struct planner *pl, struct item *it, ka_date d)
 	while (it->next < it->nanniversaries &&
 	    it->anniversaries[it->next].date < d) {
 		const struct anniversary *missed = &it->anniversaries[it->next];
+		int open_days = it->open_days, holiday_days = it->holiday_days;
+		int leave_days = it->leave_days, full_days = it->full_days;
+		ka_date open = it->open;
 
 		unplanned(pl, it, missed->date, missed);
 		it->next++;
-		/* The cadence keeps its place: only the deadline moves. */
-		{
-			int open_days = it->open_days;
-			int holiday_days = it->holiday_days;
-			int leave_days = it->leave_days;
-			int full_days = it->full_days;
-			ka_date open = it->open;
-
-			item_update(pl, it);
-			if (!it->done && open <= d && it->open <= d) {
-				it->open_days = open_days;
-				it->holiday_days = holiday_days;
-				it->leave_days = leave_days;
-				it->full_days = full_days;
-			}
+		/* The cadence keeps its place and what it waited through. */
+		item_update(pl, it);
+		if (!it->done && open <= d && it->open <= open) {
+			it->open = open;
+			it->open_days = open_days;
+			it->holiday_days = holiday_days;
+			it->leave_days = leave_days;
+			it->full_days = full_days;
 		}
 	}
 }
@@ -2629,13 +2676,66 @@ load_compare(const void *x, const void *y)
 	return strcmp(a->visitor, b->visitor);
 }
 
+/*
+ * One working day: the open items in priority order, first to visitors
+ * of the right role, then what is left and due to stand-ins, so a
+ * stand-in never takes a slot the right role could have had.
+ */
+static void
+plan_day(struct planner *pl, int k, size_t *open, size_t nopen)
+{
+	ka_visit *v = pl->v;
+	ka_date d = pl->first + k;
+	size_t i;
+	int rank, chosen;
+
+	for (i = 0; i < pl->nvisitors; i++) {
+		pl->visitors[i].day_count = 0;
+		pl->visitors[i].day_city = -2;
+	}
+	for (i = 0; i < nopen; i++) {
+		struct item *it = &pl->items[open[i]];
+
+		it->placed = it->anyone = 0;
+		it->holiday = is_holiday(v, d, v->accounts[it->account].
+		    region_id);
+	}
+	for (rank = 0; rank < 2; rank++)
+		for (i = 0; i < nopen; i++) {
+			struct item *it = &pl->items[open[i]];
+
+			if (it->placed || it->holiday ||
+			    (rank == 1 && !is_due(it, d)))
+				continue;
+			chosen = choose_visitor(pl, it, k, rank);
+			if (chosen >= 0)
+				place(pl, it, k, chosen);
+		}
+	for (i = 0; i < nopen; i++) {
+		struct item *it = &pl->items[open[i]];
+
+		if (it->placed)
+			continue;
+		if (it->holiday) {
+			it->holiday_days++;
+		} else if (it->anyone) {
+			it->open_days++;
+			it->full_days++;
+		} else if (it->right > 0 || is_due(it, d)) {
+			/* Not before it is due when only stand-ins could. */
+			it->open_days++;
+			it->leave_days++;
+		}
+	}
+}
+
 int
 ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
     struct ka_visit_plan *plan, char *error, size_t size)
 {
 	struct planner pl;
 	size_t *open, nopen, i;
-	int k, anyone, chosen;
+	int k;
 
 	memset(plan, 0, sizeof(*plan));
 	memset(&pl, 0, sizeof(pl));
@@ -2648,6 +2748,10 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 	pl.config = config;
 	pl.first = config->first;
 	pl.last = config->first + config->days - 1;
+	pl.first_weekday = ka_date_weekday(pl.first);
+	pl.first_working = pl.first;
+	while (ka_date_weekday(pl.first_working) > 5)
+		pl.first_working++;
 	pl.plan = plan;
 	plan->first = pl.first;
 	plan->last = pl.last;
@@ -2672,40 +2776,13 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 		}
 		sort_planner = &pl;
 		qsort(open, nopen, sizeof(*open), item_compare);
-		for (i = 0; i < pl.nvisitors; i++) {
-			pl.visitors[i].day_count = 0;
-			pl.visitors[i].day_city = -2;
-		}
-		for (i = 0; i < nopen; i++) {
-			struct item *it = &pl.items[open[i]];
-			const struct account *a = &v->accounts[it->account];
-
-			if (is_holiday(v, d, a->region_id)) {
-				it->holiday_days++;
-				continue;
-			}
-			chosen = choose_visitor(&pl, it, k, &anyone);
-			if (chosen >= 0) {
-				place(&pl, it, k, chosen);
-				continue;
-			}
-			if (!anyone) {
-				/* Only stand-ins exist and it is not due yet:
-				   waiting is no failure. */
-				if (!pl.role_exists[it->level] &&
-				    !(it->never || d >= it->deadline))
-					continue;
-				it->open_days++;
-				it->leave_days++;
-			} else {
-				it->open_days++;
-				it->full_days++;
-			}
-		}
+		plan_day(&pl, k, open, nopen);
 	}
 	for (i = 0; i < pl.nitems; i++) {
 		struct item *it = &pl.items[i];
 
+		if (it->done)
+			continue;
 		expire_anniversaries(&pl, it, pl.last + 1);
 		if (!it->done && it->deadline <= pl.last)
 			unplanned(&pl, it, it->deadline, NULL);
@@ -2735,7 +2812,8 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 	plan->due_in_horizon = plan->nplanned + plan->nunplanned;
 	for (i = 0; i < pl.nvisitors; i++) {
 		free(pl.visitors[i].available);
-		free(pl.visitors[i].kth);
+		free(pl.visitors[i].week_cap);
+		free(pl.visitors[i].week_used);
 	}
 	for (i = 0; i < pl.nitems; i++)
 		free(pl.items[i].anniversaries);
@@ -3508,8 +3586,7 @@ days_in(struct visitor *p, ka_date first, ka_date last)
 	if (p->ndays > 0)
 		p->ndays = unique_days(p->days, p->ndays);
 	for (i = 0; i < p->ndays; i++)
-		if (p->days[i] >= first && p->days[i] <= last &&
-		    ka_date_weekday(p->days[i]) <= 7)
+		if (p->days[i] >= first && p->days[i] <= last)
 			n++;
 	return n;
 }

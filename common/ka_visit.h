@@ -23,7 +23,8 @@
  * Every loader returns 0, KA_VISIT_BAD_DATA (a bad row; exit 1) or
  * KA_VISIT_NO_COLUMN (a required column is missing; exit 2), with the
  * message in error as "FILE:LINE: column N (name): what is wrong" or
- * "FILE: no tier column; ...".  With config.rejects set, bad rows are
+ * "FILE: no tier column; ...".  A file that cannot be opened has been
+ * reported by the reader already: error is then "".  With config.rejects set, bad rows are
  * written there and skipped instead (--lenient).
  *
  * Memory grows with accounts, visitors, events and the distinct days
@@ -187,6 +188,8 @@ struct ka_visit_counts {
 	char		 first_unknown[160], first_after[160];
 	unsigned long	 accounts_untiered;		/* empty tier */
 	char		 first_untiered[160];
+	unsigned long	 events_read, events_used, events_filtered,
+			 events_rejected;	/* the main input's */
 	unsigned long	 events_unknown_account;
 	unsigned long	 rows_rejected;			/* every file */
 };

@@ -7,6 +7,9 @@
  * folder, renamed into place by ka_writer_close() only when everything
  * was written.  A write error is fatal (exit 1, the temporary file
  * removed); a closed pipe downstream ends the program quietly with 0.
+ * A device or FIFO named by -o (/dev/stdout, a named pipe) is written in
+ * place, since renaming over it would replace it; a symbolic link keeps
+ * pointing where it did, at a file replaced atomically.
  */
 #ifndef KA_WRITER_H
 #define KA_WRITER_H

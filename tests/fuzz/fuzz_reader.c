@@ -17,6 +17,7 @@
  * message texts out of the comparison.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +41,7 @@ static int compare_messages = 1;
 static void
 remove_file(void)
 {
-	if (fd >= 0)
-		unlink(path);
+	unlink(path);
 }
 
 static void
@@ -49,14 +49,28 @@ make_file(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	const char *ignore = getenv("FUZZ_READER_IGNORE_MESSAGES");
+	char name[64];
+	int probe;
 
 	/* No extension: the delimiter is sniffed unless forced. */
 	snprintf(path, sizeof(path), "%s/fuzz_reader.XXXXXX",
 	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	fd = mkstemp(path);
 	REQUIRE(fd >= 0);
-	atexit(remove_file);
 	compare_messages = ignore == NULL || strcmp(ignore, "1") != 0;
+	/*
+	 * libFuzzer may end the process without running atexit handlers:
+	 * where /proc allows, the file is unlinked at once and reopened
+	 * through its descriptor, so nothing is ever left behind.
+	 */
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
+	if ((probe = open(name, O_RDONLY)) >= 0) {
+		close(probe);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s", name);
+	} else {
+		atexit(remove_file);
+	}
 }
 
 static void
