@@ -161,9 +161,10 @@ count_argument(const struct options *o, const char *option, const char *arg,
 	return (unsigned long)n;
 }
 
+/* A number; what says what is expected ("a number from 0"). */
 static double
 number_argument(const struct options *o, const char *option, const char *arg,
-    double low, double high, int low_allowed)
+    double low, double high, const char *what)
 {
 	char *end;
 	double x;
@@ -171,10 +172,9 @@ number_argument(const struct options *o, const char *option, const char *arg,
 	errno = 0;
 	x = strtod(arg, &end);
 	if (arg[0] == '\0' || *end != '\0' || errno != 0 || isnan(x) ||
-	    x < low || (x == low && !low_allowed) || x > high)
-		ka_cli_usage_error(&o->cli, "bad %s \"%s\": expected a number "
-		    "%s %g and at most %g", option, arg, low_allowed ? "from" :
-		    "above", low, high);
+	    x < low || x > high)
+		ka_cli_usage_error(&o->cli, "bad %s \"%s\": expected %s", option,
+		    arg, what);
 	return x;
 }
 
@@ -271,11 +271,11 @@ parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_PRIOR_WEIGHT:
 			c->prior_weight = number_argument(o, "--prior-weight",
-			    optarg, 0, 1e9, 1);
+			    optarg, 0, 1e9, "a number from 0 up");
 			break;
 		case OPT_THRESHOLD:
 			c->threshold = number_argument(o, "--threshold", optarg,
-			    -1e9, 1e9, 1);
+			    -1e9, 1e9, "a number on the scale");
 			c->has_threshold = 1;
 			break;
 		case OPT_MIN_N:
@@ -284,8 +284,9 @@ parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_CONFIDENCE:
 			c->confidence = number_argument(o, "--confidence",
-			    optarg, 0, 100, 0) / 100.0;
-			if (c->confidence >= 1.0)
+			    optarg, 0, 100, "a percentage above 0 and below "
+			    "100") / 100.0;
+			if (c->confidence <= 0.0 || c->confidence >= 1.0)
 				ka_cli_usage_error(&o->cli, "bad --confidence "
 				    "\"%s\": expected a percentage above 0 and "
 				    "below 100", optarg);
@@ -420,9 +421,10 @@ reader_reason(ka_reader *reader)
 	return text != NULL ? text + 2 : e;
 }
 
-static void
+/* Reads every record into the engine: 0, or -1 with why in message. */
+static int
 aggregate(struct options *o, ka_reader *reader, ka_feedback *fb,
-    struct ka_rejects *rejects)
+    struct ka_rejects *rejects, char *message, size_t size)
 {
 	enum ka_read_status status;
 	ka_record rec;
@@ -430,9 +432,11 @@ aggregate(struct options *o, ka_reader *reader, ka_feedback *fb,
 
 	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
 		if (status != KA_READ_OK) {
-			if (!o->cli.lenient)
-				ka_die(KA_EXIT_DATA, "%s",
+			if (!o->cli.lenient) {
+				snprintf(message, size, "%s",
 				    ka_reader_error(reader));
+				return -1;
+			}
 			ka_rejects_add(rejects, &rec,
 			    ka_reader_error_column(reader),
 			    reader_reason(reader));
@@ -441,22 +445,28 @@ aggregate(struct options *o, ka_reader *reader, ka_feedback *fb,
 		}
 		switch (ka_feedback_add(fb, &rec)) {
 		case KA_FEEDBACK_BAD:
-			if (!o->cli.lenient)
-				ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec.file,
+			if (!o->cli.lenient) {
+				snprintf(message, size, "%s:%lu: %s", rec.file,
 				    rec.line, ka_feedback_error(fb));
+				return -1;
+			}
 			ka_rejects_add(rejects, &rec,
 			    ka_feedback_error_column(fb),
 			    ka_feedback_error(fb));
 			ka_feedback_reject(fb);
 			break;
 		case KA_FEEDBACK_FATAL:
-			ka_die(KA_EXIT_DATA, "%s", ka_feedback_error(fb));
+			snprintf(message, size, "%s", ka_feedback_error(fb));
+			return -1;
 		default:
 			break;
 		}
 	}
-	if (got < 0)
-		ka_die(KA_EXIT_DATA, "%s", ka_reader_error(reader));
+	if (got < 0) {
+		snprintf(message, size, "%s", ka_reader_error(reader));
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -558,7 +568,15 @@ main(int argc, char *argv[])
 		ka_die(KA_EXIT_USAGE, "%s", error);
 	}
 	ka_rejects_open(&rejects, o.cli.lenient ? o.cli.rejects : NULL);
-	aggregate(&o, reader, fb, &rejects);
+	if (aggregate(&o, reader, fb, &rejects, error, sizeof(error)) < 0) {
+		/* Free first, so a leak check at exit sees nothing; ka_die
+		   then removes a --rejects file in progress. */
+		ka_feedback_free(fb);
+		ka_topics_free(topics);
+		ka_reader_close(reader);
+		ka_filter_free(o.cli.filter);
+		ka_die(KA_EXIT_DATA, "%s", error);
+	}
 	if (ka_feedback_finish(fb, error, sizeof(error)) < 0)
 		ka_die(KA_EXIT_DATA, "%s", error);
 
@@ -572,8 +590,11 @@ main(int argc, char *argv[])
 	ka_rejects_close(&rejects);
 	print_notes(&o, fb);
 	if (o.fail_on != FAIL_NEVER && (hits = alerts(&o, fb)) > 0)
-		fprintf(stderr, "%s: --fail-on: %zu %s flagged\n", ka_program(),
-		    hits, hits == 1 ? "group" : "groups");
+		fprintf(stderr, "%s: --fail-on: %zu %s %s\n", ka_program(),
+		    hits, hits == 1 ? "group" : "groups",
+		    o.fail_on == FAIL_REASSIGN ? "flagged reassign" :
+		    o.fail_on == FAIL_WATCH ? "flagged watch or reassign" :
+		    "with a negative verdict");
 	ka_feedback_free(fb);
 	ka_topics_free(topics);
 	ka_reader_close(reader);

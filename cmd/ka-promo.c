@@ -262,6 +262,7 @@ parse_options(struct options *o, int argc, char *argv[])
 	o->config.date_format = o->cli.date_format;
 	o->config.null_string = o->cli.null_string;
 	o->config.filter = o->cli.filter;
+	o->config.reconcile = o->cli.lenient;
 }
 
 /* ---- processing ---- */
@@ -276,6 +277,14 @@ small_file_options(void)
 	return read;
 }
 
+static _Noreturn void
+fail(int status, const char *error)
+{
+	if (error[0] == '\0')
+		exit(status);
+	ka_die(status, "%s", error);
+}
+
 static void
 load_files(struct options *o, ka_promo *promo)
 {
@@ -286,10 +295,10 @@ load_files(struct options *o, ka_promo *promo)
 	for (i = 0; i < o->naccounts; i++)
 		if ((status = ka_promo_load_accounts(promo, o->accounts[i],
 		    &read, error, sizeof(error))) != 0)
-			ka_die(status, "%s", error);
+			fail(status, error);
 	if ((status = ka_promo_load(promo, o->promos, &read, error,
 	    sizeof(error))) != 0)
-		ka_die(status, "%s", error);
+		fail(status, error);
 }
 
 static void
@@ -300,7 +309,7 @@ reject(const struct options *o, ka_promo *promo, struct ka_rejects *rejects,
 		ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec->file, rec->line,
 		    reason);
 	ka_rejects_add(rejects, rec, column, reason);
-	ka_promo_reject(promo);
+	ka_promo_reject(promo, rec);
 }
 
 static void
@@ -361,12 +370,23 @@ alert(const struct options *o, const ka_promo *promo)
 	return any;
 }
 
-/* Rows not used are never dropped silently: with --lenient, say so. */
+static const char *
+money(ka_dec value, char *buf)
+{
+	ka_dec_format(value, value % 100 == 0 ? 2 : -1, buf);
+	return buf;
+}
+
+/*
+ * Rows not used are never dropped silently: with --lenient, the rows
+ * and the amount column reconcile, and rejected promotions are counted.
+ */
 static void
 print_counts(const struct options *o, const ka_promo *promo,
-    const struct ka_rejects *rejects)
+    const struct ka_rejects *rejects, int has_amount)
 {
 	const struct ka_promo_counts *k = ka_promo_counts(promo);
+	char a[KA_DEC_BUFSIZE];
 
 	if (!o->cli.lenient)
 		return;
@@ -375,8 +395,26 @@ print_counts(const struct options *o, const ka_promo *promo,
 	if (k->filtered > 0)
 		fprintf(stderr, " + filtered out %lu", k->filtered);
 	fprintf(stderr, " + rejected %lu\n", k->rejected);
+	if (has_amount && k->overflow)
+		fprintf(stderr, "%s: amount totals overflow; no "
+		    "reconciliation\n", ka_program());
+	else if (has_amount) {
+		fprintf(stderr, "%s: amount read %s", ka_program(),
+		    money(k->amount_read, a));
+		fprintf(stderr, " = used %s", money(k->amount_used, a));
+		fprintf(stderr, " + not needed %s", money(k->amount_unused, a));
+		if (k->filtered > 0)
+			fprintf(stderr, " + filtered out %s",
+			    money(k->amount_filtered, a));
+		fprintf(stderr, " + rejected %s", money(k->amount_rejected, a));
+		if (k->unreadable > 0)
+			fprintf(stderr, " (%lu %s no readable amount)",
+			    k->unreadable, k->unreadable == 1 ? "row has" :
+			    "rows have");
+		fputc('\n', stderr);
+	}
 	if (rejects->count > k->rejected)
-		fprintf(stderr, "%s: promotions rejected: %lu\n", ka_program(),
+		fprintf(stderr, "%s: promotions rejected %lu\n", ka_program(),
 		    rejects->count - k->rejected);
 }
 
@@ -417,7 +455,8 @@ main(int argc, char *argv[])
 		ka_promo_write_history(promo, writer, o.by);
 	ka_writer_close(writer);
 	ka_rejects_close(&rejects);
-	print_counts(&o, promo, &rejects);
+	print_counts(&o, promo, &rejects,
+	    o.cli.roles.column[KA_ROLE_AMOUNT] >= 0);
 	alerted = alert(&o, promo);
 	ka_reader_close(reader);
 	ka_promo_free(promo);

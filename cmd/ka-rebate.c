@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ka_cli.h"
 #include "ka_decimal.h"
@@ -31,6 +32,8 @@ enum {
 	OPT_NEAR
 };
 
+#define MAX_JOBS	16
+
 static const struct option long_options[] = {
 	KA_COMMON_OPTIONS,
 	{ "agreements",	required_argument, NULL, 'a' },
@@ -43,6 +46,7 @@ static const struct option long_options[] = {
 	{ "basis",	required_argument, NULL, OPT_BASIS },
 	{ "add",	required_argument, NULL, OPT_ADD },
 	{ "near",	required_argument, NULL, OPT_NEAR },
+	{ "jobs",	required_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -61,6 +65,7 @@ struct options {
 	ka_dec		 basis;
 	const char	*near_text;
 	ka_dec		 near;		/* -1: every accrual */
+	int		 jobs;		/* pieces of a large file at once */
 };
 
 static void
@@ -70,11 +75,12 @@ usage(int status)
 
 	fprintf(out,
 "usage: ka-rebate accrue -a FILE [--accounts FILE] [--settled FILE]\n"
-"                 [--overlap all|best] [--near PCT] [options] [FILE...]\n"
+"                 [--overlap all|best] [--near PCT] [-j N] [options] [FILE...]\n"
 "       ka-rebate settle -a FILE --period P [--accounts FILE]\n"
-"                 [--settled FILE] [--overlap all|best] [options] [FILE...]\n"
+"                 [--settled FILE] [--overlap all|best] [-j N] [options]\n"
+"                 [FILE...]\n"
 "       ka-rebate whatif -a FILE --agreement ID (--basis X | --add X)\n"
-"                 [--customer ID] [--accounts FILE] [options] [FILE...]\n"
+"                 [--customer ID] [--accounts FILE] [-j N] [options] [FILE...]\n"
 "\n"
 "Rebates of key accounts from the sales (FILE) and an agreements file,\n"
 "exact to the cent: the accrual to book now, settlement lines for a\n"
@@ -95,6 +101,8 @@ usage(int status)
 "      --customer ID      whatif: one customer of an agreement on a tier\n"
 "      --basis X          whatif: this basis instead of the one to date\n"
 "      --add X            whatif: X more than the basis to date\n"
+"  -j, --jobs N           read a large sales file in N pieces at once\n"
+"                         (default: one per core)\n"
 "\n%s", ka_cli_common_help);
 	exit(status);
 }
@@ -114,6 +122,18 @@ number_argument(const struct options *o, const char *option, const char *arg,
 		ka_cli_usage_error(&o->cli, "bad %s \"%s\": below zero",
 		    option, arg);
 	return value;
+}
+
+static int
+jobs_argument(const struct options *o, const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || n < 1 || n > MAX_JOBS)
+		ka_cli_usage_error(&o->cli, "bad --jobs \"%s\": give 1 to %d",
+		    arg, MAX_JOBS);
+	return (int)n;
 }
 
 static void
@@ -189,6 +209,28 @@ check_options(struct options *o)
 		o->near = number_argument(o, "--near", o->near_text, 0);
 }
 
+static int
+is_stdin(const char *path)
+{
+	return path != NULL && strcmp(path, "-") == 0;
+}
+
+/* Standard input can be read once: by the sales or by one other file. */
+static void
+stdin_once(const struct options *o, int nfiles, char **files)
+{
+	int readers = is_stdin(o->agreements) + is_stdin(o->accounts) +
+	    is_stdin(o->settled), i, sales = nfiles == 0;
+
+	for (i = 0; i < nfiles; i++)
+		sales |= is_stdin(files[i]);
+	if (readers + sales > 1)
+		ka_cli_usage_error(&o->cli, "standard input can be read only "
+		    "once: give the sales or the %s as a file",
+		    is_stdin(o->agreements) ? "agreements" :
+		    is_stdin(o->accounts) ? "accounts" : "settled amounts");
+}
+
 static void
 parse_options(struct options *o, int argc, char **argv)
 {
@@ -199,9 +241,13 @@ parse_options(struct options *o, int argc, char **argv)
 	parse_subcommand(o, argc, argv);
 	argc--;
 	argv++;
+	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	while ((opt = ka_cli_next_option(&o->cli, argc, argv,
-	    KA_COMMON_SHORT "a:", long_options)) != -1) {
+	    KA_COMMON_SHORT "a:j:", long_options)) != -1) {
 		switch (opt) {
+		case 'j':
+			o->jobs = jobs_argument(o, optarg);
+			break;
 		case 'a':
 			o->agreements = optarg;
 			break;
@@ -251,6 +297,7 @@ parse_options(struct options *o, int argc, char **argv)
 		}
 	}
 	check_options(o);
+	stdin_once(o, argc - optind, argv + optind);
 	/* The caller reads files from argv + optind of the shifted argv. */
 	optind++;
 }
@@ -294,15 +341,20 @@ load_engine(const struct options *o)
 	return engine;
 }
 
-static void
+/* -1 with the message in error when the row stops the run. */
+static int
 reject(const struct options *o, ka_rebate *engine, struct ka_rejects *rejects,
-    const ka_record *rec, size_t column, const char *reason)
+    const ka_record *rec, size_t column, const char *reason, char *error,
+    size_t size)
 {
-	if (!o->cli.lenient)
-		ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec->file, rec->line,
+	if (!o->cli.lenient) {
+		snprintf(error, size, "%s:%lu: %s", rec->file, rec->line,
 		    reason);
+		return -1;
+	}
 	ka_rejects_add(rejects, rec, column, reason);
 	ka_rebate_reject(engine, rec);
+	return 0;
 }
 
 /* Adds the row's amount, where readable, to the read total and *sum. */
@@ -325,9 +377,13 @@ tally_amount(const struct options *o, struct tally *t, ka_dec *sum,
 		t->overflow = 1;
 }
 
-static void
+/*
+ * Every sales record into the engine.  -1 with the message in error
+ * when a row stops the run, so the caller frees everything first.
+ */
+static int
 read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
-    struct ka_rejects *rejects, struct tally *t)
+    struct ka_rejects *rejects, struct tally *t, char *error, size_t size)
 {
 	enum ka_read_status status;
 	ka_record rec;
@@ -339,22 +395,25 @@ read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
 			const char *text = strstr(e, ": ");
 
 			/* The reader's message already names file:line. */
-			reject(o, engine, rejects, &rec,
+			if (reject(o, engine, rejects, &rec,
 			    ka_reader_error_column(reader),
-			    text != NULL ? text + 2 : e);
+			    text != NULL ? text + 2 : e, error, size) < 0)
+				return -1;
 			tally_amount(o, t, &t->rejected, &rec);
 			continue;
 		}
 		switch (ka_rebate_add(engine, &rec)) {
 		case KA_REBATE_BAD:
-			reject(o, engine, rejects, &rec,
+			if (reject(o, engine, rejects, &rec,
 			    ka_rebate_error_column(engine),
-			    ka_rebate_error(engine));
+			    ka_rebate_error(engine), error, size) < 0)
+				return -1;
 			tally_amount(o, t, &t->rejected, &rec);
 			break;
 		case KA_REBATE_FATAL:
-			ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec.file, rec.line,
+			snprintf(error, size, "%s:%lu: %s", rec.file, rec.line,
 			    ka_rebate_error(engine));
+			return -1;
 		case KA_REBATE_USED:
 			tally_amount(o, t, &t->used, &rec);
 			break;
@@ -366,8 +425,11 @@ read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
 			break;
 		}
 	}
-	if (got < 0)
-		ka_die(KA_EXIT_DATA, "%s", ka_reader_error(reader));
+	if (got < 0) {
+		snprintf(error, size, "%s", ka_reader_error(reader));
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -461,7 +523,7 @@ main(int argc, char *argv[])
 	ka_rebate *engine;
 	enum ka_role missing;
 	char error[2048];
-	int status;
+	int status, in_pieces;
 
 	signal(SIGPIPE, SIG_IGN);
 	parse_options(&o, argc, argv);
@@ -476,9 +538,23 @@ main(int argc, char *argv[])
 		ka_die(KA_EXIT_DATA, "%s", error);
 	ka_rejects_open(&rejects, o.cli.lenient ? o.cli.rejects : NULL);
 	memset(&tally, 0, sizeof(tally));
-	read_sales(&o, engine, reader, &rejects, &tally);
-	if (ka_rebate_finish(engine, error, sizeof(error)) < 0)
+	/*
+	 * A large file on several cores, unless every row must be seen in
+	 * order (--lenient, its rejects and reconciliation).  A piece that
+	 * meets a bad row gives up, and one pass finds and names it.
+	 */
+	in_pieces = argc - optind == 1 && strcmp(argv[optind], "-") != 0 &&
+	    !o.cli.lenient && ka_rebate_add_file(engine, argv[optind],
+	    &o.cli.read, ka_reader_delimiter(reader), o.jobs) == 1;
+	if ((!in_pieces && read_sales(&o, engine, reader, &rejects, &tally,
+	    error, sizeof(error)) < 0) ||
+	    ka_rebate_finish(engine, error, sizeof(error)) < 0) {
+		/* --rejects is left to ka_die(), which removes it unfinished. */
+		ka_reader_close(reader);
+		ka_rebate_free(engine);
+		ka_filter_free(o.cli.filter);
 		ka_die(KA_EXIT_DATA, "%s", error);
+	}
 	writer = ka_writer_open(o.cli.output,
 	    ka_cli_output_format(&o.cli, reader));
 	write_output(&o, engine, writer);

@@ -306,6 +306,13 @@ check_options(struct options *o, int nfiles)
 		if (ka_period_parse(o->peak, o->cli.as_of, &o->peak_period,
 		    error, sizeof(error)) < 0)
 			ka_cli_usage_error(&o->cli, "--peak: %s", error);
+		if (o->peak_period.last <= o->cli.as_of) {
+			char day[KA_DATE_BUFSIZE];
+
+			ka_date_format(o->cli.as_of, day);
+			ka_cli_usage_error(&o->cli, "--peak %s is over by %s "
+			    "(--as-of)", o->peak, day);
+		}
 		if (o->lead != NULL) {
 			char letter = 0;
 			long n = parse_span(o->lead, "dw", &letter);
@@ -552,6 +559,14 @@ print_counts(const struct options *o, const ka_stock *stock)
 }
 
 static void
+side_failed(int status, const char *error)
+{
+	if (error[0] == '\0')
+		exit(status);	/* the reader has said why */
+	ka_die(status, "%s", error);
+}
+
+static void
 load_side_files(struct options *o, ka_stock *stock)
 {
 	struct ka_reader_options read = o->cli.read;
@@ -565,7 +580,7 @@ load_side_files(struct options *o, ka_stock *stock)
 	if (o->accounts != NULL) {
 		if ((status = ka_stock_load_accounts(stock, o->accounts, &read,
 		    error, sizeof(error))) != 0)
-			ka_die(status, "%s", error);
+			side_failed(status, error);
 		if (o->key != NULL && ka_stock_set_key_tiers(stock, o->key,
 		    error, sizeof(error)) < 0)
 			ka_cli_usage_error(&o->cli, "%s", error);
@@ -573,11 +588,11 @@ load_side_files(struct options *o, ka_stock *stock)
 	for (i = 0; i < o->nstock; i++)
 		if ((status = ka_stock_load_stock(stock, o->stock[i], &read,
 		    error, sizeof(error))) != 0)
-			ka_die(status, "%s", error);
+			side_failed(status, error);
 	if (o->orders != NULL &&
 	    (status = ka_stock_load_orders(stock, o->orders, &read, error,
 	    sizeof(error))) != 0)
-		ka_die(status, "%s", error);
+		side_failed(status, error);
 	if (o->reserve != NULL && ka_stock_parse_reserve(stock, o->reserve,
 	    &o->plan, error, sizeof(error)) < 0)
 		ka_cli_usage_error(&o->cli, "%s", error);

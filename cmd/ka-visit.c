@@ -170,7 +170,7 @@ whole(const char *text, long low, long high, long *out)
 /* "56", "56d" or "8w": days. */
 static int
 days_argument(const struct options *o, const char *option, const char *arg,
-    long high)
+    long low, long high)
 {
 	char number[32];
 	size_t length = strlen(arg);
@@ -182,11 +182,11 @@ days_argument(const struct options *o, const char *option, const char *arg,
 			unit = number[length - 1] == 'w' ? 7 : 1;
 			number[length - 1] = '\0';
 		}
-		if (whole(number, 1, high, &n) == 0 && n * unit <= high)
+		if (whole(number, low, high, &n) == 0 && n * unit <= high)
 			return (int)(n * unit);
 	}
 	ka_cli_usage_error(&o->cli, "bad %s \"%s\": expected days (56 or 56d) "
-	    "or weeks (8w), at most %ld days", option, arg, high);
+	    "or weeks (8w), %ld to %ld days", option, arg, low, high);
 }
 
 static int
@@ -333,6 +333,47 @@ command_of(const struct options *o, const char *word)
 	    "events, invite)", word);
 }
 
+/*
+ * --col for a column only ka-visit has is kept for the engine (1); a
+ * shared role goes to ka_cli_option (0); any other role is an error
+ * naming both kinds.
+ */
+static int
+own_column(struct options *o, const char *arg)
+{
+	static const char *const own[] = { "visitor", "visitor_role",
+		"contact_level", "contact", "notes", "kind", "description",
+		"share", "days_off", "max_days", "since", NULL };
+	const char *equals = strchr(arg, '=');
+	char role[64], list[512];
+	size_t i, length;
+	int r;
+
+	if (equals == NULL || (length = (size_t)(equals - arg)) >=
+	    sizeof(role))
+		return 0;
+	memcpy(role, arg, length);
+	role[length] = '\0';
+	for (i = 0; own[i] != NULL; i++)
+		if (strcmp(own[i], role) == 0) {
+			if (o->ncol == MAX_GIVEN)
+				ka_cli_usage_error(&o->cli, "too many --col");
+			o->col[o->ncol++] = arg;
+			return 1;
+		}
+	if (ka_role_from_name(role) >= 0 || length == 0)
+		return 0;
+	list[0] = '\0';
+	for (r = 0; r < KA_ROLE_COUNT; r++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", r ? ", " : "", ka_role_name((enum ka_role)r));
+	for (i = 0; own[i] != NULL; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    ", %s", own[i]);
+	ka_cli_usage_error(&o->cli, "bad --col \"%s\": unknown role \"%s\"; "
+	    "roles are %s", arg, role, list);
+}
+
 static void
 parse_options(struct options *o, int argc, char *argv[])
 {
@@ -353,28 +394,8 @@ parse_options(struct options *o, int argc, char *argv[])
 	argv[0] = (char *)ka_program();
 	while ((opt = getopt_long(argc, argv, KA_COMMON_SHORT "a:",
 	    long_options, NULL)) != -1) {
-		/* --col for a column only ka-visit has: kept for the engine. */
-		if (opt == KA_OPT_COL) {
-			const char *equals = strchr(optarg, '=');
-			static const char *const own[] = { "visitor",
-				"visitor_role", "contact_level", "contact",
-				"notes", "kind", "description", "share",
-				"days_off", "max_days", "since", NULL };
-			size_t i;
-
-			for (i = 0; own[i] != NULL && equals != NULL; i++)
-				if (strlen(own[i]) == (size_t)(equals -
-				    optarg) && memcmp(own[i], optarg,
-				    strlen(own[i])) == 0)
-					break;
-			if (equals != NULL && own[i] != NULL) {
-				if (o->ncol == MAX_GIVEN)
-					ka_cli_usage_error(&o->cli, "too many "
-					    "--col");
-				o->col[o->ncol++] = optarg;
-				continue;
-			}
-		}
+		if (opt == KA_OPT_COL && own_column(o, optarg))
+			continue;
 		if (ka_cli_option(&o->cli, opt, optarg))
 			continue;
 		if (opt == 'a')
@@ -407,7 +428,7 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->tiers[o->ntiers++] = optarg;
 			break;
 		case OPT_SOON:
-			o->soon = days_argument(o, "--soon", optarg, 365);
+			o->soon = days_argument(o, "--soon", optarg, 0, 365);
 			break;
 		case OPT_SHOW_POLICY:
 			o->show_policy = 1;
@@ -421,7 +442,7 @@ parse_options(struct options *o, int argc, char *argv[])
 			break;
 		case OPT_HORIZON:
 			o->horizon = days_argument(o, "--horizon", optarg,
-			    730);
+			    1, 730);
 			break;
 		case OPT_START:
 			o->start = date_argument(o, "--start", optarg);
@@ -440,7 +461,7 @@ parse_options(struct options *o, int argc, char *argv[])
 			o->ics = optarg;
 			break;
 		case OPT_WITHIN:
-			o->within = days_argument(o, "--within", optarg, 3660);
+			o->within = days_argument(o, "--within", optarg, 1, 3660);
 			break;
 		case OPT_BANDS:
 			bands_argument(o, optarg);
@@ -525,12 +546,8 @@ read_main(struct options *o, ka_visit *v, int argc, char *argv[])
 	ka_reader *reader;
 	int nfiles = argc - optind;
 
-	if (o->command == CMD_EVENTS && o->events != NULL) {
-		if (nfiles > 0)
-			ka_cli_usage_error(&o->cli, "give the events as FILE "
-			    "or as --events FILE, not both");
+	if (o->command == CMD_EVENTS && o->events != NULL)
 		return NULL;
-	}
 	reader = ka_cli_open(&o->cli, nfiles, argv + optind);
 	if (o->command == CMD_EVENTS)
 		check(ka_visit_read_events(v, reader, &o->cli.roles,
@@ -677,8 +694,8 @@ run_plan(const struct options *o, ka_visit *v, ka_writer *writer,
 	struct ka_visit_plan plan;
 	ka_writer *extra;
 	char error[4096], first[KA_DATE_BUFSIZE], last[KA_DATE_BUFSIZE];
-	static const char *const causes[] = { "capacity", "no visitor of "
-		"that role", "leave", "holiday" };
+	static const char *const causes[] = { "capacity",
+		"no visitor of that role", "leave", "holiday" };
 	size_t i;
 	int shown_causes = 0;
 
@@ -768,6 +785,9 @@ main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_IGN);
 	parse_options(&o, argc, argv);
+	if (o.command == CMD_EVENTS && o.events != NULL && optind < argc)
+		ka_cli_usage_error(&o.cli, "give the events as FILE or as "
+		    "--events FILE, not both");
 	if (o.cli.rejects != NULL && !o.cli.lenient)
 		ka_cli_usage_error(&o.cli, "--rejects needs --lenient");
 	ka_rejects_open(&rejects, o.cli.lenient ? o.cli.rejects : NULL);

@@ -1569,6 +1569,17 @@ contains(const char *haystack, const char *needle)
 }
 
 static void
+guess_note(ka_feedback *fb, const char *scale)
+{
+	if (fb->seen_min == fb->seen_max)
+		snprintf(fb->note, sizeof(fb->note), "no --scale: scores all "
+		    "%d read as %s", fb->seen_min, scale);
+	else
+		snprintf(fb->note, sizeof(fb->note), "no --scale: scores from "
+		    "%d to %d read as %s", fb->seen_min, fb->seen_max, scale);
+}
+
+static void
 resolve_scale(ka_feedback *fb)
 {
 	char normal[256];
@@ -1587,12 +1598,10 @@ resolve_scale(ka_feedback *fb)
 		set_scale(fb, KA_FEEDBACK_SCALE_NPS, 0, 0);
 	} else if (fb->seen_min >= 1 && fb->seen_max <= 5) {
 		set_scale(fb, KA_FEEDBACK_SCALE_CSAT, 0, 0);
-		snprintf(fb->note, sizeof(fb->note), "no --scale: scores from "
-		    "%d to %d read as csat (1-5)", fb->seen_min, fb->seen_max);
+		guess_note(fb, "csat (1-5)");
 	} else {
 		set_scale(fb, KA_FEEDBACK_SCALE_NPS, 0, 0);
-		snprintf(fb->note, sizeof(fb->note), "no --scale: scores from "
-		    "%d to %d read as nps (0-10)", fb->seen_min, fb->seen_max);
+		guess_note(fb, "nps (0-10)");
 	}
 }
 
@@ -2452,7 +2461,7 @@ ka_feedback_write_topics(const ka_feedback *fb, ka_writer *w)
 		const struct ka_feedback_figures *f = row->now;
 
 		for (t = 0; t < fb->ntopics; t++) {
-			const struct ka_feedback_quote *quotes;
+			const struct ka_feedback_quote *quotes = NULL;
 
 			if (f->mentions[t] == 0)
 				continue;
@@ -2466,7 +2475,7 @@ ka_feedback_write_topics(const ka_feedback *fb, ka_writer *w)
 				ka_writer_integer(w, (long long)f->mentions[t]);
 				ka_writer_integer(w,
 				    (long long)f->complaints[t]);
-				if (fb->c.quotes > 0) {
+				if (fb->c.quotes > 0 && q < nq) {
 					char date[KA_DATE_BUFSIZE];
 
 					ka_date_format(quotes[q].date, date);
@@ -2474,6 +2483,13 @@ ka_feedback_write_topics(const ka_feedback *fb, ka_writer *w)
 					ka_writer_string(w, quotes[q].account);
 					ka_writer_integer(w, quotes[q].score);
 					ka_writer_string(w, quotes[q].comment);
+				} else if (fb->c.quotes > 0) {
+					/* Every mention keeps a quote, so this
+					   is only a guard: empty fields. */
+					ka_writer_string(w, "");
+					ka_writer_string(w, "");
+					ka_writer_number(w, "", 0);
+					ka_writer_string(w, "");
 				}
 				ka_writer_end_row(w);
 			}
@@ -2592,7 +2608,7 @@ ka_feedback_report_files(const struct ka_feedback_config *config,
 	ka_feedback *fb;
 	ka_reader *reader;
 	ka_record rec;
-	int got, missing;
+	int got, missing = -1;
 
 	*engine = NULL;
 	c.nby = 1;

@@ -693,8 +693,11 @@ choose(const double *y, size_t n, size_t m, size_t h,
 	for (i = 0; i < ncandidates; i++) {
 		double rmse;
 
-		if (!method_fits(candidates[i], y, n - hold, m, &ignored))
+		if (!method_fits(candidates[i], y, n - hold, m, &ignored)) {
+			/* Say when a season is what the series lacks. */
+			r->notes |= ignored & KA_FC_NOTE_SHORT;
 			continue;
+		}
 		rmse = holdout_rmse(candidates[i], y, n, m, hold, scratch, &p);
 		if (isnan(rmse))
 			continue;

@@ -177,7 +177,8 @@ double	ka_fc_fit(enum ka_fc_method method, const double *y, size_t n,
 	    size_t m, struct ka_fc_params *p);
 
 /* Why the method used differs from the one asked for. */
-#define KA_FC_NOTE_SHORT	1u	/* too short for a seasonal method */
+#define KA_FC_NOTE_SHORT	1u	/* too short for a seasonal method
+					   (auto: before its holdout) */
 #define KA_FC_NOTE_NOT_POSITIVE	2u	/* hw-mul needs every period above 0 */
 #define KA_FC_NOTE_NO_DEMAND	4u	/* nothing to forecast from */
 #define KA_FC_NOTE_NO_HOLDOUT	8u	/* auto: too short for a holdout;

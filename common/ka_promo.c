@@ -115,6 +115,7 @@ struct eval {
 	ka_date		 span_first, span_last;	/* control: no promotion */
 	uint32_t	 next;		/* the next evaluation of its pair */
 	int		 rejected;	/* a member was rejected */
+	int		 no_controls;	/* everyone eligible is promoted */
 };
 
 /* (account << 32 | scope) -> first evaluation; open addressing. */
@@ -569,10 +570,11 @@ ka_promo_flags_text(unsigned flags, char *buf, size_t size)
 	for (i = 0; i < KA_PROMO_FLAG_COUNT; i++) {
 		if (!(flags & (1u << i)))
 			continue;
-		n = snprintf(buf + used, size > used ? size - used : 0, "%s%s",
-		    used ? ";" : "", flag_names[i]);
-		if (n < 0 || (size_t)n >= size - used)
+		/* Whole flags only: stop before one that does not fit. */
+		if (used + (used ? 1 : 0) + strlen(flag_names[i]) >= size)
 			break;
+		n = snprintf(buf + used, size - used, "%s%s", used ? ";" : "",
+		    flag_names[i]);
 		used += (size_t)n;
 	}
 	return buf;
@@ -833,8 +835,9 @@ ka_promo_load_accounts(ka_promo *p, const char *path,
 
 	reader = ka_reader_open(files, 1, options);
 	if (reader == NULL) {
-		snprintf(error, size, "%s: cannot read the accounts file",
-		    path);
+		/* The reader has said why. */
+		if (size > 0)
+			error[0] = '\0';
 		return KA_EXIT_DATA;
 	}
 	header = ka_reader_header(reader);
@@ -1312,8 +1315,8 @@ ka_promo_load(ka_promo *p, const char *path,
 
 	reader = ka_reader_open(files, 1, options);
 	if (reader == NULL) {
-		snprintf(error, size, "%s: cannot read the promotions file",
-		    path);
+		if (size > 0)
+			error[0] = '\0';
 		return KA_EXIT_DATA;
 	}
 	memset(&r, 0, sizeof(r));
@@ -1653,6 +1656,33 @@ build_account(ka_promo *p, uint32_t account)
 	free(list.v);
 }
 
+/*
+ * No account can be a control when a promotion for everyone, or for
+ * the whole tier the controls must share, runs during the span.
+ */
+static int
+everyone_promoted(const ka_promo *p, const struct eval *e)
+{
+	const struct account *a = &p->accounts[e->account];
+	size_t i;
+
+	for (i = 0; i < p->nall_promos; i++)
+		if (days_meet(p->promos[p->all_promos[i]].start,
+		    p->promos[p->all_promos[i]].end, e->span_first,
+		    e->span_last))
+			return 1;
+	if (a->tier != NONE && a->tier < p->ctier)
+		for (i = 0; i < p->ntier_promos[a->tier]; i++) {
+			const struct promo *q =
+			    &p->promos[p->tier_promos[a->tier][i]];
+
+			if (days_meet(q->start, q->end, e->span_first,
+			    e->span_last))
+				return 1;
+		}
+	return 0;
+}
+
 static void
 build_control_index(ka_promo *p)
 {
@@ -1662,12 +1692,18 @@ build_control_index(ka_promo *p)
 
 	if (p->config.baseline != KA_PROMO_CONTROL || p->nevals == 0)
 		return;
+	for (i = 0; i < p->nevals; i++)
+		p->evals[i].no_controls = everyone_promoted(p, &p->evals[i]);
 	for (i = 0; i < p->nevals; i++) {
+		if (p->evals[i].no_controls)
+			continue;
 		if (first == KA_DATE_NONE || p->evals[i].span_first < first)
 			first = p->evals[i].span_first;
 		if (last == KA_DATE_NONE || p->evals[i].span_last > last)
 			last = p->evals[i].span_last;
 	}
+	if (first == KA_DATE_NONE)
+		return;
 	weeks = (size_t)(last - first) / 7 + 1;
 	p->control_first = first;
 	p->control_weeks = weeks;
@@ -1676,6 +1712,8 @@ build_control_index(ka_promo *p)
 		const struct eval *e = &p->evals[i];
 		struct cindex *c = &p->control[e->scope];
 
+		if (e->no_controls)
+			continue;
 		if (c->offset == NULL)
 			c->offset = xcalloc(weeks + 1, sizeof(*c->offset));
 		for (w = (size_t)(e->span_first - first) / 7;
@@ -1701,7 +1739,7 @@ build_control_index(ka_promo *p)
 		for (i = 0; i < p->nevals; i++) {
 			const struct eval *e = &p->evals[i];
 
-			if (e->scope != s)
+			if (e->scope != s || e->no_controls)
 				continue;
 			for (w = (size_t)(e->span_first - first) / 7;
 			    w <= (size_t)(e->span_last - first) / 7; w++)
@@ -1829,8 +1867,12 @@ bad_value(ka_promo *p, const ka_record *rec, enum ka_role role,
 	const char *text = c < rec->nfields ? ka_field(rec, c) : "";
 	size_t length = c < rec->nfields ? ka_field_length(rec, c) : 0;
 
-	set_error(p, c + 1, "column %zu (%s): %s: \"%.*s\"", c + 1,
-	    p->column_name[role], what, shown(text, length), text);
+	if (length == 0)
+		set_error(p, c + 1, "column %zu (%s): %s", c + 1,
+		    p->column_name[role], what);
+	else
+		set_error(p, c + 1, "column %zu (%s): %s: \"%.*s\"", c + 1,
+		    p->column_name[role], what, shown(text, length), text);
 }
 
 /* 1 with a value, 0 empty, -1 bad (message set). */
@@ -1968,7 +2010,11 @@ add_week(struct account *a, ka_date d, ka_dec revenue)
 	    &a->weeks[w - a->week0]) ? -1 : 0;
 }
 
-/* Has account b a promotion of any kind on a day of first..last? */
+/*
+ * Has account b a promotion of any kind on a day of first..last?  The
+ * promotions for everyone are not looked at: an evaluation whose span
+ * one of them meets has no controls and is not in the control index.
+ */
 static int
 promoted_during(const ka_promo *p, uint32_t b, ka_date first, ka_date last)
 {
@@ -1987,10 +2033,6 @@ promoted_during(const ka_promo *p, uint32_t b, ka_date first, ka_date last)
 			if (days_meet(q->start, q->end, first, last))
 				return 1;
 		}
-	for (i = 0; i < p->nall_promos; i++)
-		if (days_meet(p->promos[p->all_promos[i]].start,
-		    p->promos[p->all_promos[i]].end, first, last))
-			return 1;
 	return 0;
 }
 
@@ -2173,6 +2215,54 @@ seen_row(ka_promo *p, struct account *a, ka_date d)
 		a->last = d;
 }
 
+/* --lenient's reconciliation: the row's amount into one total. */
+static void
+tally(ka_promo *p, const ka_record *rec, ka_dec *total)
+{
+	const char *text;
+	size_t length;
+	ka_dec v;
+
+	if (!p->config.reconcile || p->column[KA_ROLE_AMOUNT] < 0)
+		return;
+	field_text(p, rec, KA_ROLE_AMOUNT, &text, &length);
+	if (ka_dec_parse(text, length, p->config.decimal_comma, &v) !=
+	    KA_DEC_OK) {
+		if (total == &p->counts.amount_read)
+			p->counts.unreadable++;
+		return;
+	}
+	if (__builtin_add_overflow(*total, v, total))
+		p->counts.overflow = 1;
+}
+
+/* Counts and totals a row with its outcome. */
+static enum ka_promo_verdict
+outcome(ka_promo *p, const ka_record *rec, enum ka_promo_verdict verdict)
+{
+	p->counts.read++;
+	tally(p, rec, &p->counts.amount_read);
+	switch (verdict) {
+	case KA_PROMO_USED:
+		p->counts.used++;
+		tally(p, rec, &p->counts.amount_used);
+		break;
+	case KA_PROMO_UNUSED:
+		p->counts.unused++;
+		tally(p, rec, &p->counts.amount_unused);
+		break;
+	case KA_PROMO_FILTERED:
+		p->counts.filtered++;
+		tally(p, rec, &p->counts.amount_filtered);
+		break;
+	default:
+		/* Bad rows are counted by ka_promo_reject(). */
+		p->counts.read--;
+		break;
+	}
+	return verdict;
+}
+
 enum ka_promo_verdict
 ka_promo_add(ka_promo *p, const ka_record *rec)
 {
@@ -2184,27 +2274,21 @@ ka_promo_add(ka_promo *p, const ka_record *rec)
 	int need, control_need, history_need, nscopes = 0, added;
 	ka_date d;
 
-	p->counts.read++;
 	if (p->config.filter != NULL && ka_filter_count(p->config.filter) > 0) {
 		int passed = ka_filter_match(p->config.filter, rec, p->error,
 		    sizeof(p->error));
 
 		if (passed < 0)
 			return KA_PROMO_FATAL;
-		if (!passed) {
-			p->counts.filtered++;
-			return KA_PROMO_FILTERED;
-		}
+		if (!passed)
+			return outcome(p, rec, KA_PROMO_FILTERED);
 	}
-	if (read_date(p, rec, &d) < 0) {
-		p->counts.read--;	/* counted by ka_promo_reject() */
+	if (read_date(p, rec, &d) < 0)
 		return KA_PROMO_BAD;
-	}
 	field_text(p, rec, p->key_role, &key, &key_length);
 	if (key_length == 0) {
 		seen_row(p, NULL, d);
-		p->counts.unused++;
-		return KA_PROMO_UNUSED;
+		return outcome(p, rec, KA_PROMO_UNUSED);
 	}
 	if (p->intern_all) {
 		id = account_of(p, key, key_length, &added);
@@ -2215,8 +2299,7 @@ ka_promo_add(ka_promo *p, const ka_record *rec)
 
 		if (found < 0) {
 			seen_row(p, NULL, d);
-			p->counts.unused++;
-			return KA_PROMO_UNUSED;
+			return outcome(p, rec, KA_PROMO_UNUSED);
 		}
 		id = (uint32_t)found;
 	}
@@ -2227,13 +2310,10 @@ ka_promo_add(ka_promo *p, const ka_record *rec)
 	history_need = p->config.history && a->treated;
 	if (!need && !control_need && !history_need) {
 		seen_row(p, a, d);
-		p->counts.unused++;
-		return KA_PROMO_UNUSED;
+		return outcome(p, rec, KA_PROMO_UNUSED);
 	}
-	if (read_values(p, rec, &v) < 0) {
-		p->counts.read--;
+	if (read_values(p, rec, &v) < 0)
 		return KA_PROMO_BAD;
-	}
 	seen_row(p, a, d);
 	if (a->row_region == NONE && p->column[KA_ROLE_REGION] >= 0) {
 		field_text(p, rec, KA_ROLE_REGION, &text, &length);
@@ -2257,8 +2337,7 @@ ka_promo_add(ka_promo *p, const ka_record *rec)
 	if (control_need && add_control(p, rec, id, d, scopes, nscopes,
 	    &v) < 0)
 		goto overflow;
-	p->counts.used++;
-	return KA_PROMO_USED;
+	return outcome(p, rec, KA_PROMO_USED);
 overflow:
 	set_error(p, 0, "%s:%lu: a sum is out of range", rec->file,
 	    rec->line);
@@ -2284,10 +2363,12 @@ ka_promo_counts(const ka_promo *p)
 }
 
 void
-ka_promo_reject(ka_promo *p)
+ka_promo_reject(ka_promo *p, const ka_record *rec)
 {
 	p->counts.read++;
 	p->counts.rejected++;
+	tally(p, rec, &p->counts.amount_read);
+	tally(p, rec, &p->counts.amount_rejected);
 }
 
 /* ---- after the pass: checks against the data ---- */
@@ -2842,8 +2923,6 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 	}
 	f.post_used = k;
 	r->post_weeks = k;
-	if (k < e->post)
-		r->flags |= KA_PROMO_SHORT_POST;
 	sum_slots(e->now, e->pre + e->days, f.post_used, &f.post, &f.overflow);
 	if (yoy)
 		sum_slots(e->ago, e->pre + e->days, f.post_used, &f.ago_post,
@@ -2885,6 +2964,8 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 		no_base = "overflow";
 	if (!rev_ok)
 		r->flags |= KA_PROMO_NO_BASELINE;
+	else if (f.post_used < e->post)
+		r->flags |= KA_PROMO_SHORT_POST;
 	if (rev_ok) {
 		r->measured = 1;
 		r->baseline_revenue = exp_rev;
@@ -2962,9 +3043,10 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 		text_add(&t, "no baseline: ");
 		if (strcmp(no_base, "weeks") == 0) {
 			if (reason_date != KA_DATE_NONE)
-				text_add(&t, "no week before the window "
-				    "inside the data (%s on %s)", short_reason,
-				    date_text(reason_date, d1));
+				text_add(&t, "no week before the window %s"
+				    "inside the data (%s on %s)", yoy ? "that "
+				    "has its week 364 days earlier " : "",
+				    short_reason, date_text(reason_date, d1));
 			else if (strcmp(short_reason, "no sales for this "
 			    "account") == 0)
 				text_add(&t, "no sales rows for this account");
@@ -3007,10 +3089,9 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 			muldiv_places(f.control_window.revenue, KA_DEC_SCALE,
 			    f.control_pre.revenue, 4, &ratio);
 			ka_dec_format(ratio, 4, number);
-			text_add(&t, "mean of ");
 			weeks_text(&t, e, f.picked, f.weeks);
-			text_add(&t, " x %s, the control window / baseline of "
-			    "%zu account%s", number, f.bucket->accounts,
+			text_add(&t, " x %s (window / the same weeks in %zu "
+			    "control account%s", number, f.bucket->accounts,
 			    f.bucket->accounts == 1 ? "" : "s");
 			if (a->tier != NONE)
 				text_add(&t, " of tier %s",
@@ -3018,7 +3099,7 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 			if (region != NONE)
 				text_add(&t, " in region %s",
 				    region_name(p, region));
-			text_add(&t, " with no promotion %s..%s",
+			text_add(&t, ", none promoted %s..%s)",
 			    date_text(e->span_first, d1),
 			    date_text(e->span_last, d2));
 		} else {
@@ -3047,24 +3128,15 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 
 	/* How: the margin. */
 	if (margin_ok) {
-		unsigned long priced = 0;
-
-		if (p->has_cost && p->config.has_margin_pct) {
-			/* Rows without cost were priced at --margin-pct. */
-			priced = 0;
-		}
-		if (p->has_cost)
-			text_add(&t, "amount - cost");
+		ka_dec_format(p->config.margin_pct, -1, number);
 		if (!p->has_cost)
-			ka_dec_format(p->config.margin_pct, -1, number),
 			text_add(&t, "%s%% of amount (--margin-pct; no cost "
 			    "column)", number);
-		else if (p->config.has_margin_pct) {
-			ka_dec_format(p->config.margin_pct, -1, number);
-			text_add(&t, ", or %s%% of amount where a row has no "
-			    "cost", number);
-		}
-		(void)priced;
+		else if (p->config.has_margin_pct)
+			text_add(&t, "amount - cost, or %s%% of amount where a "
+			    "row has no cost", number);
+		else
+			text_add(&t, "amount - cost");
 		if (f.has_off_invoice) {
 			ka_dec_format(f.off_invoice, 2, number);
 			text_add(&t, "; less the off-invoice discount on the "
@@ -3085,9 +3157,10 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 	if (rev_ok) {
 		ka_date first = e->end + 1;
 
-		if (f.post_used > 0)
-			text_add(&t, "%s%d week%s after the window, %s..%s",
-			    f.post_used < e->post ? "" : "",
+		if (e->post == 0)
+			text_add(&t, "not measured (--post-weeks 0)");
+		else if (f.post_used > 0)
+			text_add(&t, "%d week%s after the window, %s..%s",
 			    f.post_used, f.post_used == 1 ? "" : "s",
 			    date_text(first, d1),
 			    date_text(first + 7 * f.post_used - 1, d2));
@@ -3097,10 +3170,11 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 			text_add(&t, " (%d wanted: ", e->post);
 			if (post_reason != NULL &&
 			    strcmp(post_reason, "promo") == 0)
-				text_add(&t, "%s starts on %s)",
+				text_add(&t, "%s runs %s..%s)",
 				    p->promos[post_intruder].id,
 				    date_text(p->promos[post_intruder].start,
-				    d3));
+				    d3), date_text(p->promos[post_intruder].end,
+				    d2));
 			else
 				text_add(&t, "the data end on %s)",
 				    date_text(p->data_last, d3));
@@ -3199,8 +3273,18 @@ put_date(ka_writer *w, ka_date d)
 	ka_writer_text(w, buf, ka_date_format(d, buf));
 }
 
-/* Quantities as exact as they are; money, percents and ratios to 2. */
+/*
+ * Quantities as exact as they are; money with 2 decimals when that is
+ * exact, else every decimal it has (a split cost, amounts with cents
+ * fractions); percents and ratios, rounded when computed, with 2.
+ */
 #define QTY	(-1)
+
+static void
+put_money(ka_writer *w, int has, ka_dec value)
+{
+	put_dec(w, has, value, value % (KA_DEC_SCALE / 100) == 0 ? 2 : -1);
+}
 
 void
 ka_promo_write_evaluate(const ka_promo *p, ka_writer *w)
@@ -3241,23 +3325,23 @@ ka_promo_write_evaluate(const ka_promo *p, ka_writer *w)
 		put_dec(w, qty_base, r->baseline_qty, QTY);
 		put_dec(w, qty_base, r->lift_qty, QTY);
 		put_dec(w, r->has_lift_qty_pct, r->lift_qty_pct, 2);
-		put_dec(w, r->has_actual, r->actual_revenue, 2);
-		put_dec(w, r->measured, r->baseline_revenue, 2);
-		put_dec(w, r->measured, r->lift_revenue, 2);
+		put_money(w, r->has_actual, r->actual_revenue);
+		put_money(w, r->measured, r->baseline_revenue);
+		put_money(w, r->measured, r->lift_revenue);
 		put_dec(w, r->has_lift_revenue_pct, r->lift_revenue_pct, 2);
-		put_dec(w, r->has_margin, r->incremental_margin, 2);
+		put_money(w, r->has_margin, r->incremental_margin);
 		if (r->measured)
 			ka_writer_integer(w, r->post_weeks);
 		else
 			ka_writer_number(w, "", 0);
 		put_dec(w, r->has_dip && qty_base, r->dip_qty, QTY);
-		put_dec(w, r->has_dip, r->dip_revenue, 2);
-		put_dec(w, r->has_dip && r->has_margin, r->dip_margin, 2);
+		put_money(w, r->has_dip, r->dip_revenue);
+		put_money(w, r->has_dip && r->has_margin, r->dip_margin);
 		put_dec(w, r->has_dip && qty_base, r->net_qty, QTY);
-		put_dec(w, r->has_dip, r->net_revenue, 2);
-		put_dec(w, r->has_dip && r->has_margin, r->net_margin, 2);
+		put_money(w, r->has_dip, r->net_revenue);
+		put_money(w, r->has_dip && r->has_margin, r->net_margin);
 		put_dec(w, r->has_discount, r->discount_pct, QTY);
-		put_dec(w, r->has_cost, r->cost, 2);
+		put_money(w, r->has_cost, r->cost);
 		put_dec(w, r->has_roi, r->roi, 2);
 		put_dec(w, r->has_net_roi, r->net_roi, 2);
 		ka_writer_string(w, ka_promo_flags_text(r->flags, flags,
@@ -3471,8 +3555,10 @@ ka_promo_history(const ka_promo *p, unsigned by, size_t *count)
 				continue;
 			g->measured++;
 			g->lift_revenue += r->lift_revenue;
-			if (r->has_dip)
+			if (r->has_dip) {
+				g->has_net = 1;
 				g->net_revenue += r->net_revenue;
+			}
 			if (r->has_lift_qty_pct) {
 				qty_pct += r->lift_qty_pct;
 				nqty++;
@@ -3484,8 +3570,10 @@ ka_promo_history(const ka_promo *p, unsigned by, size_t *count)
 			if (r->has_margin) {
 				nmargin++;
 				g->incremental_margin += r->incremental_margin;
-				if (r->has_dip)
+				if (r->has_dip) {
+					g->has_net_margin = 1;
 					g->net_margin += r->net_margin;
+				}
 			} else
 				g->has_margin = 0;
 			if (r->has_cost)
@@ -3507,6 +3595,8 @@ ka_promo_history(const ka_promo *p, unsigned by, size_t *count)
 		}
 		if (nmargin == 0)
 			g->has_margin = 0;
+		if (!g->has_margin)
+			g->has_net_margin = 0;
 		if (nqty > 0 && muldiv_places(qty_pct, 1, (ka_dec)nqty, 2,
 		    &g->mean_lift_qty_pct) == 0)
 			g->has_mean_lift_qty_pct = 1;
@@ -3591,12 +3681,11 @@ ka_promo_write_history(const ka_promo *p, ka_writer *w, unsigned by)
 		put_dec(w, g->has_mean_lift_qty_pct, g->mean_lift_qty_pct, 2);
 		put_dec(w, g->has_mean_lift_revenue_pct,
 		    g->mean_lift_revenue_pct, 2);
-		put_dec(w, measured, g->lift_revenue, 2);
-		put_dec(w, measured, g->net_revenue, 2);
-		put_dec(w, measured && g->has_margin, g->incremental_margin,
-		    2);
-		put_dec(w, measured && g->has_margin, g->net_margin, 2);
-		put_dec(w, 1, g->cost, 2);
+		put_money(w, measured, g->lift_revenue);
+		put_money(w, g->has_net, g->net_revenue);
+		put_money(w, measured && g->has_margin, g->incremental_margin);
+		put_money(w, g->has_net_margin, g->net_margin);
+		put_money(w, 1, g->cost);
 		put_dec(w, g->has_roi, g->roi, 2);
 		put_dec(w, g->has_net_roi, g->net_roi, 2);
 		if (by & KA_PROMO_BY_CUSTOMER)

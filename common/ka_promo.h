@@ -61,7 +61,9 @@
  * - roi = incremental margin / cost; net_roi = net margin / cost, both
  *   rounded to 2 decimals.  A promotion for several accounts (a tier,
  *   all) splits its cost equally, to the 0.0001, the first accounts in
- *   customer_id order taking the remainder, so the shares add up.
+ *   natural customer_id order (C2 before C10) taking the remainder, so
+ *   the shares add up.  Money is written with 2 decimals where that is
+ *   exact, else with all its decimals (a share of 33.3334).
  * - Overlap: promotions of one account on the same scope whose windows
  *   share a day are measured once, together, as a combined row
  *   ("P1+P2", the union of their windows); their own rows stay in the
@@ -112,6 +114,7 @@ struct ka_promo_config {
 	ka_dec		 margin_pct;	/* percent of amount, rows without cost */
 	int		 off_invoice;	/* discounts are not in the amounts */
 	int		 history;	/* keep weekly revenue for peak weeks */
+	int		 reconcile;	/* total the amount of every row */
 
 	/* Reading the sales. */
 	int		 decimal_comma;
@@ -142,10 +145,12 @@ void	 ka_promo_free(ka_promo *promo);
  * The accounts file (ka-rank's output, an accounts master, ...): its
  * customer_id column, and where present customer (name), tier and
  * region, by the usual role aliases.  Optional; may be called more than
- * once, each file adding to what the earlier ones said.  With one, a
- * promotion's customer must be in it, "all" means its accounts, and
- * control groups are drawn from its accounts only.  Returns 0, or an
- * exit status (1 bad data, 2 a missing column) with a message in error.
+ * once, each file adding to what the earlier ones said, and before
+ * ka_promo_load().  With one, a promotion's customer must be in it,
+ * "all" means its accounts, and control groups are drawn from its
+ * accounts only.  Returns 0, or an exit status (1 bad data, 2 a missing
+ * column) with a message in error; error is "" when the file could not
+ * be opened (the reader has printed why).
  */
 int	 ka_promo_load_accounts(ka_promo *promo, const char *path,
 	    const struct ka_reader_options *options, char *error,
@@ -156,7 +161,8 @@ int	 ka_promo_load_accounts(ka_promo *promo, const char *path,
  * "tier:LABEL"), scope ("all", "sku:CODE", "category:NAME"), start,
  * end; optional mechanic, discount_pct ("20" or "20%") and cost.
  * Header aliases are listed in ka-promo(1).  Returns 0, or an exit
- * status with "FILE:LINE: column N (name): what is wrong" in error.
+ * status with "FILE:LINE: column N (name): what is wrong" in error (""
+ * when the file could not be opened: the reader has printed why).
  * With config.rejects, bad rows are rejected there instead.
  */
 int	 ka_promo_load(ka_promo *promo, const char *path,
@@ -185,12 +191,21 @@ enum ka_promo_verdict ka_promo_add(ka_promo *promo, const ka_record *rec);
 const char *ka_promo_error(const ka_promo *promo);
 size_t	 ka_promo_error_column(const ka_promo *promo);
 
+/*
+ * Rows of the sales per outcome; with config.reconcile also the amount
+ * column's total over each (rows whose amount cannot be read are
+ * counted in unreadable; overflow: the totals are not shown).
+ */
 struct ka_promo_counts {
 	unsigned long	 read, used, unused, filtered, rejected;
+	ka_dec		 amount_read, amount_used, amount_unused,
+			 amount_filtered, amount_rejected;
+	unsigned long	 unreadable;
+	int		 overflow;
 };
 const struct ka_promo_counts *ka_promo_counts(const ka_promo *promo);
-/* Counts a sales row the caller skipped (--lenient). */
-void	 ka_promo_reject(ka_promo *promo);
+/* Counts a sales row the caller skipped (--lenient): read, rejected. */
+void	 ka_promo_reject(ka_promo *promo, const ka_record *rec);
 
 /*
  * Checks the promotions against the data (unknown customer, window
@@ -273,9 +288,13 @@ struct ka_promo_group {
 	size_t		 promotions, measured, worked;	/* worked: net above 0 */
 	int		 has_mean_lift_qty_pct, has_mean_lift_revenue_pct;
 	ka_dec		 mean_lift_qty_pct, mean_lift_revenue_pct;
-	ka_dec		 lift_revenue, net_revenue;
-	int		 has_margin;
-	ka_dec		 incremental_margin, net_margin;
+	ka_dec		 lift_revenue;		/* over measured rows */
+	int		 has_net;		/* some row has a dip */
+	ka_dec		 net_revenue;		/* over rows with a dip */
+	int		 has_margin;		/* every measured row has one */
+	ka_dec		 incremental_margin;
+	int		 has_net_margin;	/* ... and some row a dip */
+	ka_dec		 net_margin;
 	ka_dec		 cost;
 	int		 has_roi, has_net_roi;
 	ka_dec		 roi, net_roi;

@@ -180,7 +180,8 @@ void	 ka_rank_free(ka_rank *rank);
  */
 int	 ka_rank_bind(ka_rank *rank, const ka_record *header,
 	    const struct ka_roles *roles, enum ka_role *missing);
-/* The column names the table will have (after ka_rank_bind). */
+/* Whether the input has a column for role (after ka_rank_bind, or
+   after a merge's settings were read). */
 int	 ka_rank_has_role(const ka_rank *rank, enum ka_role role);
 
 enum ka_rank_verdict {
@@ -196,9 +197,16 @@ enum ka_rank_verdict {
  * Accumulates one record.  After KA_RANK_BAD, ka_rank_error() says
  * what is wrong ("column 12 (amount): not a number: \"x\"") and
  * ka_rank_error_column() where; the caller stops, or rejects the row
- * with ka_rank_reject().  After KA_RANK_FATAL the caller stops.
+ * with ka_rank_reject().  After KA_RANK_UNASSIGNED they say "no
+ * customer_id" and its column.  After KA_RANK_FATAL the caller stops;
+ * ka_rank_error() is then the whole message, FILE:LINE included.
  */
 enum ka_rank_verdict ka_rank_add(ka_rank *rank, const ka_record *rec);
+
+const char *ka_rank_error(const ka_rank *rank);
+size_t	 ka_rank_error_column(const ka_rank *rank);
+/* Counts a row the caller skips (bad value, bad UTF-8, ...). */
+void	 ka_rank_reject(ka_rank *rank, const ka_record *rec);
 
 /*
  * The data lines of one regular file (its header already bound with
@@ -206,7 +214,7 @@ enum ka_rank_verdict ka_rank_add(ka_rank *rank, const ka_record *rec);
  * an engine of its own on a thread, then appended in input order: the
  * same figures as ka_rank_add() on every record.  Returns 1 when done.
  * Returns 0, having added nothing, when the file is not worth cutting
- * or cannot be cut at line ends (not a regular file, under 8 MB, a
+ * or cannot be cut at line ends (not a regular file, under 4 MB, a
  * quote in the header line, an --encoding, a --where filter) or when a
  * row needs a message (a bad value, a reader complaint, an overflow, a
  * quoted line break across a cut): the caller then reads the file the
@@ -214,10 +222,6 @@ enum ka_rank_verdict ka_rank_add(ka_rank *rank, const ka_record *rec);
  */
 int	 ka_rank_add_file(ka_rank *rank, const char *path,
 	    const struct ka_reader_options *options, int delimiter, int jobs);
-const char *ka_rank_error(const ka_rank *rank);
-size_t	 ka_rank_error_column(const ka_rank *rank);
-/* Counts a row the caller skips (bad value, bad UTF-8, ...). */
-void	 ka_rank_reject(ka_rank *rank, const ka_record *rec);
 
 /* Rows and amount (where readable) per outcome, for reconciliation. */
 struct ka_rank_tally {

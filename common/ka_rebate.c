@@ -2,15 +2,25 @@
  * ka_rebate: agreements, tier schedules, the one pass over the sales,
  * and every figure ka-rebate(1) and ka-report show.  See ka_rebate.h.
  */
-#include <ctype.h>
+#define _GNU_SOURCE		/* splice(2), F_SETPIPE_SZ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ka_keys.h"
 #include "ka_msg.h"
+#include "ka_progress.h"
 #include "ka_rebate.h"
 
 /*
@@ -480,6 +490,7 @@ struct agreement {
 	int		 has_cap;
 	ka_dec		 cap;
 	ka_filter	*scope;		/* NULL: everything */
+	char		*scope_text;
 	unsigned long	 line;
 	size_t		 scope_column;	/* 1-based, for messages */
 	size_t		 first, count;	/* its instances */
@@ -494,11 +505,8 @@ struct instance {
 	size_t		 agreement;
 	uint32_t	 customer;
 	ka_date		 last_day;	/* min(valid_to, as_of) */
-	ka_dec		*day;		/* by day from valid_from; cumulative
-					   after finish */
-	size_t		 ndays;
+	size_t		 ndays;		/* valid_from..last_day */
 	ka_date		 prior_from, prior_last;
-	ka_dec		*prior;		/* by day from prior_from */
 	size_t		 nprior;
 	struct settled_line *settled;
 	size_t		 nsettled;
@@ -521,14 +529,31 @@ struct match {
 	int		 prior;		/* the year-earlier window */
 };
 
+/*
+ * What reading the sales accumulates.  The engine has one lane; reading
+ * a file in pieces gives each piece its own, merged in input order, so
+ * the figures are those of one pass.
+ */
+struct lane {
+	ka_dec		**day;		/* per instance: basis by day from
+					   valid_from, NULL until a row; after
+					   finish, cumulative */
+	ka_dec		**prior;	/* per instance: by day from prior_from */
+	char		**name;		/* per customer: first name seen */
+	ka_filter	**scope;	/* per agreement, NULL: everything */
+	int		 own_scopes;	/* scope[] made for this lane */
+	struct match	*matches;	/* room for one row's matches */
+	struct ka_rebate_counts counts;
+	char		 error[1400];
+	size_t		 error_column;
+};
+
 struct ka_rebate {
 	struct ka_rebate_config config;
 	char		*agreements_path;
 	struct agreement *agreements;
 	size_t		 nagreements;
 	ka_keys		*agreement_ids;
-	size_t		 scope_column;	/* header column of scope, 1-based */
-	const char	*scope_name;
 
 	struct account	*accounts;
 	size_t		 naccounts;
@@ -546,15 +571,56 @@ struct ka_rebate {
 	long		 amount_column, qty_column, price_column, cost_column;
 	unsigned	 needs;		/* bits of enum ka_rebate_basis */
 
-	struct match	*matches;
 	size_t		 max_matches;
-	struct ka_rebate_counts counts;
-	char		 error[1400];
-	size_t		 error_column;
-	int		 finished;
+	struct lane	*lane;
+	const ka_record	*header;	/* the sales', for pieces' scopes */
+	const struct ka_roles *roles;
 
 	struct ka_rebate_accrual *accruals;
 };
+
+static void free_agreement(struct agreement *a);
+
+static struct lane *
+lane_new(const ka_rebate *e)
+{
+	struct lane *l = xcalloc(1, sizeof(*l));
+	size_t i;
+
+	l->day = xcalloc(e->ninstances, sizeof(*l->day));
+	l->prior = xcalloc(e->ninstances, sizeof(*l->prior));
+	l->name = xcalloc(ka_keys_count(e->customer_ids), sizeof(*l->name));
+	l->scope = xcalloc(e->nagreements, sizeof(*l->scope));
+	for (i = 0; i < e->nagreements; i++)
+		l->scope[i] = e->agreements[i].scope;
+	/* A row can feed both windows of an agreement over a year long. */
+	l->matches = xcalloc(2 * e->max_matches + 1, sizeof(*l->matches));
+	return l;
+}
+
+static void
+lane_free(const ka_rebate *e, struct lane *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < e->ninstances; i++) {
+		free(l->day[i]);
+		free(l->prior[i]);
+	}
+	for (i = 0; i < ka_keys_count(e->customer_ids); i++)
+		free(l->name[i]);
+	if (l->own_scopes)
+		for (i = 0; i < e->nagreements; i++)
+			ka_filter_free(l->scope[i]);
+	free(l->day);
+	free(l->prior);
+	free(l->name);
+	free(l->scope);
+	free(l->matches);
+	free(l);
+}
 
 void
 ka_rebate_config_init(struct ka_rebate_config *config)
@@ -584,22 +650,16 @@ ka_rebate_free(ka_rebate *e)
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->nagreements; i++) {
-		free(e->agreements[i].id);
-		free(e->agreements[i].customer_id);
-		free(e->agreements[i].tier);
-		ka_filter_free(e->agreements[i].scope);
-	}
+	lane_free(e, e->lane);
+	for (i = 0; i < e->nagreements; i++)
+		free_agreement(&e->agreements[i]);
 	for (i = 0; i < e->naccounts; i++) {
 		free(e->accounts[i].id);
 		free(e->accounts[i].name);
 		free(e->accounts[i].tier);
 	}
-	for (i = 0; i < e->ninstances; i++) {
-		free(e->instances[i].day);
-		free(e->instances[i].prior);
+	for (i = 0; i < e->ninstances; i++)
 		free(e->instances[i].settled);
-	}
 	for (i = 0; i < ka_keys_count(e->customer_ids); i++) {
 		free(e->customers[i].name);
 		free(e->customers[i].tier);
@@ -609,7 +669,6 @@ ka_rebate_free(ka_rebate *e)
 	free(e->agreements);
 	free(e->accounts);
 	free(e->instances);
-	free(e->matches);
 	free(e->accruals);
 	free(e->agreements_path);
 	ka_keys_free(e->agreement_ids);
@@ -888,6 +947,8 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 	    (size_t)x->column[COL_SCOPE] + 1 : 0;
 	if (length > 0 && parse_scope(x, text, length, &a->scope) < 0)
 		return -1;
+	if (a->scope != NULL)
+		a->scope_text = xstrndup(text, length);
 	ka_keys_intern(e->agreement_ids, a->id, strlen(a->id), NULL);
 	return 0;
 }
@@ -898,6 +959,7 @@ free_agreement(struct agreement *a)
 	free(a->id);
 	free(a->customer_id);
 	free(a->tier);
+	free(a->scope_text);
 	ka_filter_free(a->scope);
 }
 
@@ -1192,7 +1254,7 @@ ka_rebate_prepare(ka_rebate *e, char *error, size_t size)
 			    "which has no account", e->agreements_path,
 			    a->line, a->id, a->tier);
 	}
-	e->matches = xcalloc(e->max_matches + 1, sizeof(*e->matches));
+	e->lane = lane_new(e);
 	return 0;
 }
 
@@ -1378,6 +1440,8 @@ ka_rebate_bind(ka_rebate *e, const ka_record *header,
 		*missing = KA_ROLE_COST;
 		return -1;
 	}
+	e->header = header;
+	e->roles = roles;
 	for (i = 0; i < e->nagreements; i++) {
 		struct agreement *a = &e->agreements[i];
 
@@ -1398,18 +1462,18 @@ ka_rebate_bind(ka_rebate *e, const ka_record *header,
 /* ---- the pass over the sales ---- */
 
 static void
-set_error(ka_rebate *e, long column, const char *format, ...)
+set_error(struct lane *l, long column, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-set_error(ka_rebate *e, long column, const char *format, ...)
+set_error(struct lane *l, long column, const char *format, ...)
 {
 	va_list args;
 
 	va_start(args, format);
-	vsnprintf(e->error, sizeof(e->error), format, args);
+	vsnprintf(l->error, sizeof(l->error), format, args);
 	va_end(args);
-	e->error_column = column >= 0 ? (size_t)column + 1 : 0;
+	l->error_column = column >= 0 ? (size_t)column + 1 : 0;
 }
 
 static int
@@ -1422,14 +1486,15 @@ is_null(const ka_rebate *e, const char *text, size_t length)
 
 /* A number from column; -1 with the error set when it is not one. */
 static int
-read_number(ka_rebate *e, const ka_record *rec, long column, ka_dec *out)
+read_number(const ka_rebate *e, struct lane *l, const ka_record *rec,
+    long column, ka_dec *out)
 {
 	const char *text;
 	size_t length;
 	enum ka_dec_status status;
 
 	if ((size_t)column >= rec->nfields) {
-		set_error(e, column, "column %ld missing", column + 1);
+		set_error(l, column, "column %ld missing", column + 1);
 		return -1;
 	}
 	text = ka_field(rec, (size_t)column);
@@ -1437,7 +1502,7 @@ read_number(ka_rebate *e, const ka_record *rec, long column, ka_dec *out)
 	status = is_null(e, text, length) ? KA_DEC_EMPTY :
 	    ka_dec_parse(text, length, e->config.decimal_comma, out);
 	if (status != KA_DEC_OK) {
-		set_error(e, column, "column %ld (%s): %s: \"%.*s\"",
+		set_error(l, column, "column %ld (%s): %s: \"%.*s\"",
 		    column + 1, ka_role_name(column == e->amount_column ?
 		    KA_ROLE_AMOUNT : column == e->qty_column ? KA_ROLE_QTY :
 		    column == e->cost_column ? KA_ROLE_COST :
@@ -1450,22 +1515,22 @@ read_number(ka_rebate *e, const ka_record *rec, long column, ka_dec *out)
 
 /* The row's basis of every kind the matched instances need. */
 static int
-read_basis(ka_rebate *e, const ka_record *rec, unsigned needs,
-    ka_dec value[3])
+read_basis(const ka_rebate *e, struct lane *l, const ka_record *rec,
+    unsigned needs, ka_dec value[3])
 {
 	ka_dec amount = 0, qty = 0, price, cost;
 
 	if (needs & (1u << KA_REBATE_BASIS_AMOUNT |
 	    1u << KA_REBATE_BASIS_MARGIN)) {
 		if (e->amount_column >= 0) {
-			if (read_number(e, rec, e->amount_column, &amount) < 0)
+			if (read_number(e, l, rec, e->amount_column, &amount) < 0)
 				return -1;
 		} else {
-			if (read_number(e, rec, e->qty_column, &qty) < 0 ||
-			    read_number(e, rec, e->price_column, &price) < 0)
+			if (read_number(e, l, rec, e->qty_column, &qty) < 0 ||
+			    read_number(e, l, rec, e->price_column, &price) < 0)
 				return -1;
 			if (ka_dec_mul(qty, price, &amount) < 0) {
-				set_error(e, e->qty_column, "qty x unit_price "
+				set_error(l, e->qty_column, "qty x unit_price "
 				    "out of range");
 				return -1;
 			}
@@ -1473,16 +1538,16 @@ read_basis(ka_rebate *e, const ka_record *rec, unsigned needs,
 		value[KA_REBATE_BASIS_AMOUNT] = amount;
 	}
 	if (needs & 1u << KA_REBATE_BASIS_QTY) {
-		if (read_number(e, rec, e->qty_column, &qty) < 0)
+		if (read_number(e, l, rec, e->qty_column, &qty) < 0)
 			return -1;
 		value[KA_REBATE_BASIS_QTY] = qty;
 	}
 	if (needs & 1u << KA_REBATE_BASIS_MARGIN) {
-		if (read_number(e, rec, e->cost_column, &cost) < 0)
+		if (read_number(e, l, rec, e->cost_column, &cost) < 0)
 			return -1;
 		value[KA_REBATE_BASIS_MARGIN] = amount;
 		if (ka_dec_sub(&value[KA_REBATE_BASIS_MARGIN], cost) < 0) {
-			set_error(e, e->cost_column, "margin out of range");
+			set_error(l, e->cost_column, "margin out of range");
 			return -1;
 		}
 	}
@@ -1490,44 +1555,45 @@ read_basis(ka_rebate *e, const ka_record *rec, unsigned needs,
 }
 
 static int
-add_to_day(ka_rebate *e, ka_dec **days, size_t ndays, size_t index,
+add_to_day(struct lane *l, ka_dec **days, size_t ndays, size_t index,
     ka_dec value)
 {
 	if (*days == NULL)
 		*days = xcalloc(ndays, sizeof(**days));
 	if (ka_dec_add(&(*days)[index], value) < 0) {
-		set_error(e, -1, "a day's basis is out of range");
+		set_error(l, -1, "a day's basis is out of range");
 		return -1;
 	}
 	return 0;
 }
 
-enum ka_rebate_verdict
-ka_rebate_add(ka_rebate *e, const ka_record *rec)
+/* One sales record into lane l. */
+static enum ka_rebate_verdict
+add_row(const ka_rebate *e, struct lane *l, const ka_record *rec)
 {
 	const char *text;
 	size_t length, i, nmatch = 0;
 	ka_date date;
 	int64_t id;
-	struct customer *c;
+	const struct customer *c;
 	unsigned needs = 0;
 	ka_dec value[3] = { 0, 0, 0 };
 
-	e->counts.read++;
+	l->counts.read++;
 	if (e->config.filter != NULL && ka_filter_count(e->config.filter)) {
-		int passed = ka_filter_match(e->config.filter, rec, e->error,
-		    sizeof(e->error));
+		int passed = ka_filter_match(e->config.filter, rec, l->error,
+		    sizeof(l->error));
 
 		if (passed < 0)
 			return KA_REBATE_FATAL;
 		if (!passed) {
-			e->counts.filtered++;
+			l->counts.filtered++;
 			return KA_REBATE_FILTERED;
 		}
 	}
 	if ((size_t)e->date_column >= rec->nfields ||
 	    (size_t)e->customer_column >= rec->nfields) {
-		set_error(e, -1, "too few fields");
+		set_error(l, -1, "too few fields");
 		return KA_REBATE_BAD;
 	}
 	text = ka_field(rec, (size_t)e->date_column);
@@ -1535,7 +1601,7 @@ ka_rebate_add(ka_rebate *e, const ka_record *rec)
 	if (ka_date_parse(text, length, &date) < 0 &&
 	    (e->config.date_format == NULL || ka_date_parse_format(text,
 	    length, e->config.date_format, &date) < 0)) {
-		set_error(e, e->date_column, "column %ld (date): %s: \"%.*s\"",
+		set_error(l, e->date_column, "column %ld (date): %s: \"%.*s\"",
 		    e->date_column + 1, length == 0 ||
 		    is_null(e, text, length) ? "empty" : "not a date",
 		    shown(text, length), text);
@@ -1543,94 +1609,476 @@ ka_rebate_add(ka_rebate *e, const ka_record *rec)
 	}
 	if (date > e->config.as_of || e->first_date == KA_DATE_NONE ||
 	    date < e->first_date) {
-		e->counts.unused++;
+		l->counts.unused++;
 		return KA_REBATE_UNUSED;
 	}
 	text = ka_field(rec, (size_t)e->customer_column);
 	length = ka_field_length(rec, (size_t)e->customer_column);
 	if ((id = ka_keys_find(e->customer_ids, text, length)) < 0) {
-		e->counts.unused++;
+		l->counts.unused++;
 		return KA_REBATE_UNUSED;
 	}
 	c = &e->customers[id];
 	for (i = 0; i < c->count; i++) {
 		const struct instance *in = &e->instances[c->instances[i]];
 		const struct agreement *a = &e->agreements[in->agreement];
+		ka_filter *scope = l->scope[in->agreement];
 		int now = date >= a->from && date <= in->last_day;
-		int then = !now && in->nprior > 0 && date >= in->prior_from &&
+		int then = in->nprior > 0 && date >= in->prior_from &&
 		    date <= in->prior_last;
 
 		if (!now && !then)
 			continue;
-		if (a->scope != NULL) {
-			int passed = ka_filter_match(a->scope, rec, e->error,
-			    sizeof(e->error));
+		if (scope != NULL) {
+			int passed = ka_filter_match(scope, rec, l->error,
+			    sizeof(l->error));
 
 			if (passed < 0)
 				return KA_REBATE_FATAL;
 			if (!passed)
 				continue;
 		}
-		e->matches[nmatch].instance = c->instances[i];
-		e->matches[nmatch].prior = then;
-		nmatch++;
+		if (now) {
+			l->matches[nmatch].instance = c->instances[i];
+			l->matches[nmatch++].prior = 0;
+		}
+		if (then) {
+			l->matches[nmatch].instance = c->instances[i];
+			l->matches[nmatch++].prior = 1;
+		}
 		needs |= 1u << a->basis;
 	}
 	if (nmatch == 0) {
-		e->counts.unused++;
+		l->counts.unused++;
 		return KA_REBATE_UNUSED;
 	}
-	if (read_basis(e, rec, needs, value) < 0)
+	if (read_basis(e, l, rec, needs, value) < 0)
 		return KA_REBATE_BAD;
 	for (i = 0; i < nmatch; i++) {
-		struct instance *in = &e->instances[e->matches[i].instance];
+		size_t index = l->matches[i].instance;
+		const struct instance *in = &e->instances[index];
 		const struct agreement *a = &e->agreements[in->agreement];
 		int failed;
 
-		if (e->matches[i].prior)
-			failed = add_to_day(e, &in->prior, in->nprior,
+		if (l->matches[i].prior)
+			failed = add_to_day(l, &l->prior[index], in->nprior,
 			    (size_t)(date - in->prior_from), value[a->basis]);
 		else
-			failed = add_to_day(e, &in->day, in->ndays,
+			failed = add_to_day(l, &l->day[index], in->ndays,
 			    (size_t)(date - a->from), value[a->basis]);
 		if (failed)
 			return KA_REBATE_FATAL;
 	}
-	if (c->name == NULL && e->name_column >= 0 &&
+	if (l->name[id] == NULL && e->name_column >= 0 &&
 	    (size_t)e->name_column < rec->nfields) {
 		text = ka_field(rec, (size_t)e->name_column);
 		length = ka_field_length(rec, (size_t)e->name_column);
 		trim(&text, &length);
 		if (length > 0 && !is_null(e, text, length))
-			c->name = xstrndup(text, length);
+			l->name[id] = xstrndup(text, length);
 	}
-	e->counts.used++;
+	l->counts.used++;
 	return KA_REBATE_USED;
+}
+
+enum ka_rebate_verdict
+ka_rebate_add(ka_rebate *e, const ka_record *rec)
+{
+	return add_row(e, e->lane, rec);
+}
+
+/* ---- one file in pieces, on every core ---- */
+
+#define PIECE_MIN	(4u << 20)	/* smaller files: one pass */
+#define PIECE_SEARCH	(64u << 10)	/* how far to look for a line end */
+#define MAX_PIECES	16
+
+struct piece {
+	const ka_rebate	*engine;
+	struct lane	*lane;
+	const struct ka_reader_options *options;
+	int		 delimiter;
+	int		 file;		/* the input, read with pread */
+	off_t		 from, to;	/* bytes [from, to) of it */
+	int		 pipe_read, pipe_write;
+	char		 name[32];	/* "/dev/fd/N" of pipe_read */
+	atomic_int	*abort;		/* a piece failed: all stop */
+	atomic_int	*finished;	/* readers done */
+	_Atomic uint64_t *fed;		/* bytes handed to the readers */
+	int		 failed;
+};
+
+/* The piece's bytes into its pipe, so that a reader takes them as a file. */
+static void *
+feed_piece(void *arg)
+{
+	struct piece *p = arg;
+	off_t at = p->from;
+	sigset_t pipe_signal;
+	char *buffer = NULL;
+	ssize_t n;
+
+	/* A reader that stops early closes the pipe: EPIPE, no signal. */
+	sigemptyset(&pipe_signal);
+	sigaddset(&pipe_signal, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
+	while (at < p->to && !atomic_load(p->abort)) {
+		size_t want = (size_t)(p->to - at) < (1u << 20) ?
+		    (size_t)(p->to - at) : (1u << 20);
+		ssize_t done = 0;
+
+		if (buffer == NULL) {
+			n = splice(p->file, &at, p->pipe_write, NULL, want,
+			    SPLICE_F_MORE);
+			if (n > 0) {
+				atomic_fetch_add(p->fed, (uint64_t)n);
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n == 0 || (errno != EINVAL && errno != ENOSYS))
+				break;
+			/* No splice here: copy through a buffer. */
+			if ((buffer = malloc(1u << 20)) == NULL)
+				break;
+		}
+		n = pread(p->file, buffer, want, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		while (done < n) {
+			ssize_t k = write(p->pipe_write, buffer + done,
+			    (size_t)(n - done));
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				goto out;
+			done += k;
+		}
+		atomic_fetch_add(p->fed, (uint64_t)n);
+		at += n;
+	}
+out:
+	if (at < p->to)
+		atomic_store(p->abort, 1);
+	free(buffer);
+	close(p->pipe_write);
+	p->pipe_write = -1;
+	return NULL;
+}
+
+/* Every record of the piece into its lane; any trouble stops them all. */
+static void *
+read_piece(void *arg)
+{
+	struct piece *p = arg;
+	struct ka_reader_options options = *p->options;
+	const char *names[1] = { p->name };
+	enum ka_read_status status;
+	enum ka_rebate_verdict verdict;
+	ka_reader *reader;
+	ka_record rec;
+	unsigned long n = 0;
+	int got = -1;
+
+	options.no_header = 1;
+	options.delimiter = p->delimiter;
+	options.progress = 0;
+	options.encoding = NULL;
+	reader = ka_reader_open(names, 1, &options);
+	close(p->pipe_read);
+	p->pipe_read = -1;
+	if (reader != NULL) {
+		while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
+			if ((++n & 4095) == 0 && atomic_load(p->abort))
+				break;
+			verdict = status != KA_READ_OK ? KA_REBATE_BAD :
+			    add_row(p->engine, p->lane, &rec);
+			if (verdict == KA_REBATE_BAD ||
+			    verdict == KA_REBATE_FATAL) {
+				got = -1;
+				break;
+			}
+		}
+		ka_reader_close(reader);
+	}
+	if (got < 0) {
+		p->failed = 1;
+		atomic_store(p->abort, 1);
+	}
+	atomic_fetch_add(p->finished, 1);
+	return NULL;
+}
+
+/* The offset just past the first line feed at or after at, or -1. */
+static off_t
+line_end_after(int file, off_t at, off_t size, int stop_at_quote)
+{
+	char *buffer = malloc(PIECE_SEARCH);
+	ssize_t n, i;
+	off_t end = -1;
+
+	if (buffer == NULL)
+		return -1;
+	n = pread(file, buffer, PIECE_SEARCH, at);
+	for (i = 0; i < n; i++) {
+		if (buffer[i] == '"' && stop_at_quote)
+			break;
+		if (buffer[i] == '\n') {
+			end = at + i + 1 <= size ? at + i + 1 : -1;
+			break;
+		}
+	}
+	free(buffer);
+	return end;
+}
+
+/* A lane of its own for a piece: scopes are matched with state. */
+static struct lane *
+piece_lane(const ka_rebate *e)
+{
+	struct lane *l = lane_new(e);
+	char error[1024];
+	size_t i;
+
+	l->own_scopes = 1;
+	for (i = 0; i < e->nagreements; i++) {
+		const struct agreement *a = &e->agreements[i];
+		const char *text = a->scope_text;
+		size_t length;
+
+		l->scope[i] = NULL;
+		if (a->scope == NULL)
+			continue;
+		l->scope[i] = ka_filter_new();
+		length = strlen(text);
+		while (length > 0) {
+			const char *end = memchr(text, ';', length);
+			size_t k = end != NULL ? (size_t)(end - text) : length;
+			const char *piece = text;
+			size_t piece_length = k;
+
+			trim(&piece, &piece_length);
+			if (piece_length > 0) {
+				char *expression = xstrndup(piece,
+				    piece_length);
+
+				/* Parsed and bound once already: no error. */
+				ka_filter_add(l->scope[i], expression, error,
+				    sizeof(error));
+				free(expression);
+			}
+			text += k;
+			length -= k;
+			if (length > 0) {
+				text++;
+				length--;
+			}
+		}
+		ka_filter_set_date_format(l->scope[i], e->config.date_format);
+		ka_filter_bind(l->scope[i], e->header, e->roles,
+		    e->config.decimal_comma, error, sizeof(error));
+	}
+	return l;
+}
+
+/* Adds piece lane from to the engine's, as if read after it. */
+static int
+absorb(ka_rebate *e, struct lane *from)
+{
+	struct lane *to = e->lane;
+	size_t i, d;
+
+	for (i = 0; i < e->ninstances; i++) {
+		const struct instance *in = &e->instances[i];
+		ka_dec **pairs[2][2] = {
+			{ &to->day[i], &from->day[i] },
+			{ &to->prior[i], &from->prior[i] }
+		};
+		size_t lengths[2] = { in->ndays, in->nprior };
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			ka_dec **into = pairs[k][0], **more = pairs[k][1];
+
+			if (*more == NULL)
+				continue;
+			if (*into == NULL) {
+				*into = *more;
+				*more = NULL;
+				continue;
+			}
+			for (d = 0; d < lengths[k]; d++)
+				if (ka_dec_add(&(*into)[d], (*more)[d]) < 0)
+					return -1;
+		}
+	}
+	for (i = 0; i < ka_keys_count(e->customer_ids); i++)
+		if (to->name[i] == NULL && from->name[i] != NULL) {
+			to->name[i] = from->name[i];
+			from->name[i] = NULL;
+		}
+	to->counts.read += from->counts.read;
+	to->counts.used += from->counts.used;
+	to->counts.unused += from->counts.unused;
+	to->counts.filtered += from->counts.filtered;
+	to->counts.rejected += from->counts.rejected;
+	return 0;
+}
+
+int
+ka_rebate_add_file(ka_rebate *e, const char *path,
+    const struct ka_reader_options *options, int delimiter, int jobs)
+{
+	struct piece pieces[MAX_PIECES];
+	pthread_t readers[MAX_PIECES], feeders[MAX_PIECES];
+	atomic_int abort_all, finished;
+	_Atomic uint64_t fed;
+	struct ka_progress progress;
+	unsigned char start[2];
+	struct stat st;
+	off_t header_end, size, cut[MAX_PIECES + 1];
+	int file, i, started = 0, done = 0;
+
+	if (jobs > MAX_PIECES)
+		jobs = MAX_PIECES;
+	if (jobs < 2 || e->header == NULL || options->encoding != NULL ||
+	    options->no_header || options->force_libcsv || delimiter == 0 ||
+	    (e->config.filter != NULL && ka_filter_count(e->config.filter)))
+		return 0;
+	if ((file = open(path, O_RDONLY)) < 0)
+		return 0;
+	if (fstat(file, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)PIECE_MIN || pread(file, start, 2, 0) != 2 ||
+	    (start[0] == 0xff && start[1] == 0xfe) ||
+	    (start[0] == 0xfe && start[1] == 0xff)) {
+		close(file);
+		return 0;
+	}
+	size = st.st_size;
+	/* A header with a quote might span lines: one pass reads it. */
+	header_end = line_end_after(file, 0, size, 1);
+	/* Pieces of 2 MB at least: fewer of them for a smaller file. */
+	if (header_end >= 0 && (size - header_end) / jobs < PIECE_MIN / 2)
+		jobs = (int)((size - header_end) / (PIECE_MIN / 2));
+	if (header_end < 0 || jobs < 2) {
+		close(file);
+		return 0;
+	}
+	cut[0] = header_end;
+	cut[jobs] = size;
+	for (i = 1; i < jobs; i++) {
+		off_t target = header_end + (size - header_end) / jobs * i;
+
+		cut[i] = line_end_after(file, target - 1, size, 0);
+		if (cut[i] <= cut[i - 1] || cut[i] >= size) {
+			close(file);
+			return 0;
+		}
+	}
+	atomic_init(&abort_all, 0);
+	atomic_init(&finished, 0);
+	atomic_init(&fed, 0);
+	memset(pieces, 0, sizeof(pieces));
+	for (i = 0; i < jobs; i++) {
+		struct piece *p = &pieces[i];
+		int fds[2];
+
+		p->engine = e;
+		p->file = file;
+		p->from = cut[i];
+		p->to = cut[i + 1];
+		p->options = options;
+		p->delimiter = delimiter;
+		p->abort = &abort_all;
+		p->finished = &finished;
+		p->fed = &fed;
+		p->pipe_read = p->pipe_write = -1;
+		if (pipe(fds) < 0)
+			break;
+		p->pipe_read = fds[0];
+		p->pipe_write = fds[1];
+		fcntl(p->pipe_write, F_SETPIPE_SZ, 1 << 20);
+		snprintf(p->name, sizeof(p->name), "/dev/fd/%d", fds[0]);
+		if (access(p->name, R_OK) < 0)
+			break;
+		p->lane = piece_lane(e);
+	}
+	if (i == jobs) {
+		for (started = 0; started < jobs; started++) {
+			if (pthread_create(&feeders[started], NULL, feed_piece,
+			    &pieces[started]) != 0)
+				break;
+			if (pthread_create(&readers[started], NULL, read_piece,
+			    &pieces[started]) != 0) {
+				/* Nobody reads: the feeder gets EPIPE. */
+				close(pieces[started].pipe_read);
+				pieces[started].pipe_read = -1;
+				pthread_join(feeders[started], NULL);
+				break;
+			}
+		}
+		memset(&progress, 0, sizeof(progress));
+		ka_progress_start(&progress, options->progress,
+		    (uint64_t)(size - header_end));
+		while (atomic_load(&finished) < started) {
+			struct timespec pause = { 0, 100 * 1000 * 1000 };
+
+			nanosleep(&pause, NULL);
+			ka_progress_update(&progress, atomic_load(&fed));
+		}
+		ka_progress_finish(&progress);
+		for (i = 0; i < started; i++) {
+			pthread_join(readers[i], NULL);
+			pthread_join(feeders[i], NULL);
+		}
+		done = started == jobs && !atomic_load(&abort_all);
+		/* Pieces in input order, as one pass would have read them. */
+		for (i = 0; done && i < jobs; i++)
+			done = !pieces[i].failed &&
+			    absorb(e, pieces[i].lane) == 0;
+		if (!done) {
+			/* Nothing read counts: one pass starts afresh. */
+			lane_free(e, e->lane);
+			e->lane = lane_new(e);
+		}
+	}
+	for (i = 0; i < jobs; i++) {
+		if (pieces[i].pipe_read >= 0)
+			close(pieces[i].pipe_read);
+		if (pieces[i].pipe_write >= 0)
+			close(pieces[i].pipe_write);
+		lane_free(e, pieces[i].lane);
+	}
+	close(file);
+	return done;
 }
 
 const char *
 ka_rebate_error(const ka_rebate *e)
 {
-	return e->error;
+	return e->lane->error;
 }
 
 size_t
 ka_rebate_error_column(const ka_rebate *e)
 {
-	return e->error_column;
+	return e->lane->error_column;
 }
 
 void
 ka_rebate_reject(ka_rebate *e, const ka_record *rec)
 {
 	(void)rec;
-	e->counts.rejected++;
+	e->lane->counts.rejected++;
 }
 
 const struct ka_rebate_counts *
 ka_rebate_counts(const ka_rebate *e)
 {
-	return &e->counts;
+	return &e->lane->counts;
 }
 
 static int
@@ -1649,18 +2097,22 @@ ka_rebate_finish(ka_rebate *e, char *error, size_t size)
 {
 	size_t i;
 
+	for (i = 0; i < ka_keys_count(e->customer_ids); i++)
+		if (e->customers[i].name == NULL && e->lane->name[i] != NULL) {
+			e->customers[i].name = e->lane->name[i];
+			e->lane->name[i] = NULL;
+		}
 	for (i = 0; i < e->ninstances; i++) {
 		struct instance *in = &e->instances[i];
 
-		if (cumulate(in->day, in->ndays) < 0 ||
-		    cumulate(in->prior, in->nprior) < 0) {
+		if (cumulate(e->lane->day[i], in->ndays) < 0 ||
+		    cumulate(e->lane->prior[i], in->nprior) < 0) {
 			snprintf(error, size, "the basis of agreement %s is "
 			    "out of range",
 			    e->agreements[in->agreement].id);
 			return -1;
 		}
 	}
-	e->finished = 1;
 	return 0;
 }
 
@@ -1672,11 +2124,13 @@ basis_through(const ka_rebate *e, const struct instance *in, ka_date d)
 {
 	const struct agreement *a = &e->agreements[in->agreement];
 
-	if (in->day == NULL || d < a->from)
+	const ka_dec *day = e->lane->day[in - e->instances];
+
+	if (day == NULL || d < a->from)
 		return 0;
 	if (d > in->last_day)
 		d = in->last_day;
-	return in->day[d - a->from];
+	return day[d - a->from];
 }
 
 /* The year-earlier basis of the same span, from valid_from through d. */
@@ -1684,16 +2138,17 @@ static ka_dec
 prior_through(const ka_rebate *e, const struct instance *in, ka_date d)
 {
 	const struct agreement *a = &e->agreements[in->agreement];
+	const ka_dec *prior = e->lane->prior[in - e->instances];
 	ka_date then;
 
-	if (in->prior == NULL || d < a->from)
+	if (prior == NULL || d < a->from)
 		return 0;
 	then = ka_date_add_months(d < a->to ? d : a->to, -12);
 	if (then < in->prior_from)
 		return 0;
 	if (then > in->prior_last)
 		then = in->prior_last;
-	return in->prior[then - in->prior_from];
+	return prior[then - in->prior_from];
 }
 
 static void

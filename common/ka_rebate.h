@@ -211,6 +211,20 @@ enum ka_rebate_verdict {
 	KA_REBATE_FATAL		/* a sum overflowed, or a --where limit */
 };
 
+/*
+ * Reads the sales file path (after ka_rebate_bind(), with its header
+ * and roles still valid) in jobs pieces on as many threads, each piece
+ * into its own accumulators, merged in input order: the figures are
+ * those of one pass.  1 when done; 0 when the file is not read that way
+ * (not a regular file of 4 MB or more, a --where filter, an --encoding,
+ * no header, a header with a quote) or a piece met a row that stops the
+ * run: nothing is then counted, and the caller reads the file in one
+ * pass with ka_rebate_add(), which reports the first such row.
+ * delimiter is the one ka_reader_delimiter() found.
+ */
+int	 ka_rebate_add_file(ka_rebate *engine, const char *path,
+	    const struct ka_reader_options *options, int delimiter, int jobs);
+
 /* After BAD or FATAL, ka_rebate_error() says what, with its column. */
 enum ka_rebate_verdict ka_rebate_add(ka_rebate *engine, const ka_record *rec);
 const char *ka_rebate_error(const ka_rebate *engine);

@@ -34,8 +34,8 @@ static const struct labels english = {
 	"biggest risers", "biggest fallers", "new accounts",
 	"lost accounts (bought before, not now)", "none", "HHI", "band",
 	"top 1 share", "top 5 share", "top 10 share",
-	"if the largest account left", "days since last order",
-	"usual gap (days)", "flags", "previous revenue", "as of",
+	"if the largest account left", "days since",
+	"usual gap", "flags", "previous revenue", "as of",
 	"Pareto curve", "share of accounts", "cumulative share",
 	"Revenue per period", "total", "Tier movement",
 	"unconcentrated", "moderately concentrated", "highly concentrated",
@@ -173,10 +173,11 @@ percent(double v, int signed_form, char *out, size_t size)
 }
 
 static void
-rank_change_text(const struct ka_report_account *a, char *out, size_t size)
+rank_change_text(const struct ka_report *r, const struct ka_report_account *a,
+    char *out, size_t size)
 {
 	if (a->prev_rank <= 0)
-		snprintf(out, size, "new");
+		snprintf(out, size, "%s", labels_of(r)->mv_new);
 	else if (a->rank == a->prev_rank)
 		snprintf(out, size, "=");
 	else
@@ -190,21 +191,10 @@ name_of(const struct ka_report_account *a)
 	    a->customer_id;
 }
 
-static int
-is_lost(const struct ka_report_account *a)
-{
-	return strcmp(a->movement, "lost") == 0;
-}
-
-/* Accounts of the period in rank order (the lost ones come after). */
 static size_t
 ranked_count(const struct ka_report *r)
 {
-	size_t n = 0;
-
-	while (n < r->naccounts && !is_lost(&r->accounts[n]))
-		n++;
-	return n;
+	return r->naccounts;
 }
 
 static size_t
@@ -250,16 +240,6 @@ static int
 in_tier_a(const char *tier)
 {
 	return tier != NULL && strcmp(tier, "A") == 0;
-}
-
-static int
-at_risk(const struct ka_report_account *a)
-{
-	return a->risk != NULL && a->risk[0] != '\0' &&
-	    (strstr(a->risk, "lapsed") != NULL ||
-	    strstr(a->risk, "declining") != NULL) &&
-	    (strcmp(a->tier, "A") == 0 || strcmp(a->tier, "B") == 0 ||
-	    in_tier_a(a->prev_tier));
 }
 
 static void
@@ -425,29 +405,213 @@ headline_rows(const struct ka_report *r, struct table *t)
 	}
 }
 
+/*
+ * The pieces every rendering shares, built once as plain text: the
+ * cells of a key-account row and of an at-risk row, and the movement
+ * lists.  Renderers only lay them out (and escape them for HTML).
+ */
+#define ACCOUNT_COLUMNS	8
+#define RISK_COLUMNS	6
+#define MOVEMENT_ITEMS	6
+
 static void
-account_list(const struct ka_report *r, struct ka_buf *out, int markdown,
-    const char *label, const size_t *index, size_t n, int with_move)
+account_cells(const struct ka_report *r, size_t i, int ascii,
+    char cells[ACCOUNT_COLUMNS][160])
+{
+	const struct ka_report_account *a = &r->accounts[i];
+	struct ka_buf spark = { 0 };
+
+	snprintf(cells[0], 160, "%ld", a->rank);
+	snprintf(cells[1], 160, "%s", name_of(a));
+	snprintf(cells[2], 160, "%s", a->tier);
+	money(a->revenue, cells[3], 160);
+	percent(a->share, 0, cells[4], 160);
+	percent(a->growth, 1, cells[5], 160);
+	rank_change_text(r, a, cells[6], 160);
+	ka_display_sparkline(&spark, a->spark, KA_REPORT_SPARK, ascii);
+	snprintf(cells[7], 160, "%s", spark.text != NULL ? spark.text : "");
+	ka_buf_free(&spark);
+}
+
+static void
+risk_cells(const struct ka_report *r, size_t i, char cells[RISK_COLUMNS][160])
+{
+	const struct ka_report_risk *k = &r->risks[i];
+	struct ka_buf flags = { 0 };
+
+	snprintf(cells[0], 160, "%s", k->customer != NULL &&
+	    k->customer[0] != '\0' ? k->customer : k->customer_id);
+	snprintf(cells[1], 160, "%s", k->tier);
+	snprintf(cells[2], 160, "%ld", k->recency_days);
+	if (isnan(k->median_gap_days))
+		snprintf(cells[3], 160, "-");
+	else
+		snprintf(cells[3], 160, "%.1f", k->median_gap_days);
+	percent(k->growth, 1, cells[4], 160);
+	risk_text(r, k->risk, &flags);
+	snprintf(cells[5], 160, "%s", flags.text != NULL ? flags.text : "");
+	ka_buf_free(&flags);
+}
+
+static void
+join_name(struct ka_buf *b, const char *name, const char *extra)
+{
+	if (b->length > 0)
+		ka_buf_puts(b, ", ");
+	ka_buf_puts(b, name);
+	if (extra != NULL)
+		ka_buf_printf(b, " (%s)", extra);
+}
+
+/* Labels and texts of the movement lists; texts empty when none. */
+static void
+movement_items(const struct ka_report *r, const char *labels[MOVEMENT_ITEMS],
+    struct ka_buf texts[MOVEMENT_ITEMS])
 {
 	const struct labels *l = labels_of(r);
-	size_t i;
-	char move[32];
+	size_t i, n, index[5];
+	char move[32], money_text[64];
 
-	ka_buf_printf(out, "%s%s: ", markdown ? "- **" : "  ", label);
-	if (markdown)
-		ka_buf_puts(out, "** ");
-	if (n == 0)
-		ka_buf_puts(out, l->none);
-	for (i = 0; i < n; i++) {
-		const struct ka_report_account *a = &r->accounts[index[i]];
+	labels[0] = l->entered_a;
+	labels[1] = l->left_a;
+	labels[2] = l->risers;
+	labels[3] = l->fallers;
+	labels[4] = l->new_accounts;
+	labels[5] = l->lost;
+	for (i = 0; i < r->naccounts; i++) {
+		const struct ka_report_account *a = &r->accounts[i];
 
-		ka_buf_printf(out, "%s%s", i ? ", " : "", name_of(a));
-		if (with_move) {
-			rank_change_text(a, move, sizeof(move));
-			ka_buf_printf(out, " (%s)", move);
-		}
+		if (in_tier_a(a->tier) && !in_tier_a(a->prev_tier))
+			join_name(&texts[0], name_of(a), NULL);
+		if (!in_tier_a(a->tier) && in_tier_a(a->prev_tier))
+			join_name(&texts[1], name_of(a), NULL);
+		if (strcmp(a->movement, "new") == 0)
+			join_name(&texts[4], name_of(a), NULL);
 	}
-	ka_buf_puts(out, "\n");
+	n = movers(r, 1, index, 5);
+	for (i = 0; i < n; i++) {
+		rank_change_text(r, &r->accounts[index[i]], move, sizeof(move));
+		join_name(&texts[2], name_of(&r->accounts[index[i]]), move);
+	}
+	n = movers(r, 0, index, 5);
+	for (i = 0; i < n; i++) {
+		rank_change_text(r, &r->accounts[index[i]], move, sizeof(move));
+		join_name(&texts[3], name_of(&r->accounts[index[i]]), move);
+	}
+	for (i = 0; i < r->nlost; i++) {
+		const struct ka_report_lost *x = &r->lost[i];
+
+		money(x->prev_revenue, money_text, sizeof(money_text));
+		join_name(&texts[5], x->customer != NULL &&
+		    x->customer[0] != '\0' ? x->customer : x->customer_id,
+		    money_text);
+	}
+}
+
+static void
+free_items(struct ka_buf texts[MOVEMENT_ITEMS])
+{
+	size_t i;
+
+	for (i = 0; i < MOVEMENT_ITEMS; i++)
+		ka_buf_free(&texts[i]);
+}
+
+static void
+account_names(const struct ka_report *r, const char *names[ACCOUNT_COLUMNS])
+{
+	const struct labels *l = labels_of(r);
+
+	names[0] = l->rank;
+	names[1] = l->customer;
+	names[2] = l->tier;
+	names[3] = l->revenue;
+	names[4] = l->share;
+	names[5] = l->growth;
+	names[6] = l->rank_change;
+	names[7] = l->trend;
+}
+
+static void
+risk_names(const struct ka_report *r, const char *names[RISK_COLUMNS])
+{
+	const struct labels *l = labels_of(r);
+
+	names[0] = l->customer;
+	names[1] = l->tier;
+	names[2] = l->days_since;
+	names[3] = l->usual_gap;
+	names[4] = l->growth;
+	names[5] = l->flags;
+}
+
+static void
+risk_window_text(const struct ka_report *r, char *out, size_t size)
+{
+	char first[32], last[32];
+
+	date_text(r, r->risk_window.first, first, sizeof(first));
+	date_text(r, r->risk_window.last, last, sizeof(last));
+	if (r->lang == KA_LANG_ZH)
+		snprintf(out, size, "风险窗口 %s 至 %s，与之前同样长度的时期比较",
+		    first, last);
+	else
+		snprintf(out, size, "risk window %s..%s, against the same "
+		    "length before", first, last);
+}
+
+/* ---- text and Markdown ---- */
+
+static void
+plain_section(struct ka_buf *out, const struct ka_report *r, int markdown,
+    const struct ka_report_section *section)
+{
+	struct table t;
+	size_t i, j, *width;
+	int *right;
+
+	heading(out, markdown, r->ascii, section->title);
+	for (i = 0; i < section->nlines; i++)
+		ka_buf_printf(out, "%s%s\n", markdown ? "- " : "  ",
+		    section->lines[i]);
+	if (section->ncolumns == 0 || section->nrows == 0)
+		return;
+	if (section->nlines > 0)
+		ka_buf_puts(out, "\n");
+	width = calloc(section->ncolumns, sizeof(*width));
+	right = calloc(section->ncolumns, sizeof(*right));
+	if (width == NULL || right == NULL)
+		return;
+	/* As wide as the widest cell, within an 80-column terminal. */
+	for (j = 0; j < section->ncolumns; j++) {
+		width[j] = ka_utf8_width(section->columns[j],
+		    strlen(section->columns[j]));
+		right[j] = section->numeric != NULL && section->numeric[j];
+		for (i = 0; i < section->nrows; i++) {
+			const char *c = section->cells[i * section->ncolumns + j];
+			size_t w = ka_utf8_width(c, strlen(c));
+
+			if (w > width[j])
+				width[j] = w;
+		}
+		if (width[j] > 28)
+			width[j] = 28;
+	}
+	memset(&t, 0, sizeof(t));
+	t.out = out;
+	t.markdown = markdown;
+	t.ascii = r->ascii;
+	t.width = width;
+	t.right = right;
+	t.ncolumns = section->ncolumns;
+	table_header(&t, section->columns);
+	for (i = 0; i < section->nrows; i++) {
+		for (j = 0; j < section->ncolumns; j++)
+			table_cell(&t, section->cells[i * section->ncolumns + j]);
+		table_end_row(&t);
+	}
+	free(width);
+	free(right);
 }
 
 static void
@@ -458,15 +622,17 @@ render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
 	static const int headline_right[] = { 0, 1, 1, 1, 1, 1 };
 	static const size_t account_width[] = { 3, 20, 4, 13, 6, 7, 8, 12 };
 	static const int account_right[] = { 1, 0, 0, 1, 1, 1, 1, 0 };
-	static const size_t risk_width[] = { 22, 4, 9, 9, 7, 20 };
+	static const size_t risk_width[] = { 22, 4, 10, 9, 8, 20 };
 	static const int risk_right[] = { 0, 0, 1, 1, 1, 0 };
 	struct table t;
-	char p[160], q[160], s[160], text[64], a[64], b[64];
-	size_t i, n, index[64], count = ranked_count(r);
-	struct ka_buf cell = { 0 };
-	const char *names[8];
+	char p[160], q[160], s[160], a[64];
+	char cells[ACCOUNT_COLUMNS][160];
+	const char *names[ACCOUNT_COLUMNS], *item_labels[MOVEMENT_ITEMS];
+	struct ka_buf items[MOVEMENT_ITEMS];
+	size_t i, j;
 
 	memset(&t, 0, sizeof(t));
+	memset(items, 0, sizeof(items));
 	t.out = out;
 	t.markdown = markdown;
 	t.ascii = r->ascii;
@@ -483,11 +649,11 @@ render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
 	heading(out, markdown, r->ascii, l->headline);
 	period_text(r, &r->previous.period, q, sizeof(q));
 	period_text(r, &r->year_ago.period, s, sizeof(s));
-	if (!markdown)
+	if (markdown)
 		ka_buf_printf(out, "%s: %s; %s: %s\n\n", l->previous, q,
 		    l->year_ago, s);
 	else
-		ka_buf_printf(out, "%s: %s; %s: %s\n\n", l->previous, q,
+		ka_buf_printf(out, "%s: %s\n%s: %s\n\n", l->previous, q,
 		    l->year_ago, s);
 	t.width = headline_width;
 	t.right = headline_right;
@@ -505,61 +671,28 @@ render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
 	heading(out, markdown, r->ascii, l->key_accounts);
 	t.width = account_width;
 	t.right = account_right;
-	t.ncolumns = 8;
-	names[0] = l->rank;
-	names[1] = l->customer;
-	names[2] = l->tier;
-	names[3] = l->revenue;
-	names[4] = l->share;
-	names[5] = l->growth;
-	names[6] = l->rank_change;
-	names[7] = l->trend;
+	t.ncolumns = ACCOUNT_COLUMNS;
+	account_names(r, names);
 	table_header(&t, names);
 	for (i = 0; i < shown_top(r); i++) {
-		const struct ka_report_account *acc = &r->accounts[i];
-
-		snprintf(text, sizeof(text), "%ld", acc->rank);
-		table_cell(&t, text);
-		table_cell(&t, name_of(acc));
-		table_cell(&t, acc->tier);
-		money(acc->revenue, a, sizeof(a));
-		table_cell(&t, a);
-		percent(acc->share, 0, a, sizeof(a));
-		table_cell(&t, a);
-		percent(acc->growth, 1, a, sizeof(a));
-		table_cell(&t, a);
-		rank_change_text(acc, a, sizeof(a));
-		table_cell(&t, a);
-		ka_buf_reset(&cell);
-		ka_display_sparkline(&cell, acc->spark, KA_REPORT_SPARK,
-		    r->ascii);
-		table_cell(&t, cell.text != NULL ? cell.text : "");
+		account_cells(r, i, r->ascii, cells);
+		for (j = 0; j < ACCOUNT_COLUMNS; j++)
+			table_cell(&t, cells[j]);
 		table_end_row(&t);
 	}
 
 	/* 3. Movement. */
 	heading(out, markdown, r->ascii, l->movement);
-	for (i = 0, n = 0; i < r->naccounts && n < 64; i++)
-		if (in_tier_a(r->accounts[i].tier) &&
-		    !in_tier_a(r->accounts[i].prev_tier))
-			index[n++] = i;
-	account_list(r, out, markdown, l->entered_a, index, n, 0);
-	for (i = 0, n = 0; i < r->naccounts && n < 64; i++)
-		if (!in_tier_a(r->accounts[i].tier) &&
-		    in_tier_a(r->accounts[i].prev_tier))
-			index[n++] = i;
-	account_list(r, out, markdown, l->left_a, index, n, 0);
-	n = movers(r, 1, index, 5);
-	account_list(r, out, markdown, l->risers, index, n, 1);
-	n = movers(r, 0, index, 5);
-	account_list(r, out, markdown, l->fallers, index, n, 1);
-	for (i = 0, n = 0; i < count && n < 64; i++)
-		if (strcmp(r->accounts[i].movement, "new") == 0)
-			index[n++] = i;
-	account_list(r, out, markdown, l->new_accounts, index, n, 0);
-	for (i = count, n = 0; i < r->naccounts && n < 64; i++)
-		index[n++] = i;
-	account_list(r, out, markdown, l->lost, index, n, 0);
+	movement_items(r, item_labels, items);
+	for (i = 0; i < MOVEMENT_ITEMS; i++) {
+		if (markdown)
+			ka_buf_printf(out, "- **%s:** %s\n", item_labels[i],
+			    items[i].length ? items[i].text : l->none);
+		else
+			ka_buf_printf(out, "  %s: %s\n", item_labels[i],
+			    items[i].length ? items[i].text : l->none);
+	}
+	free_items(items);
 
 	/* 4. Concentration. */
 	heading(out, markdown, r->ascii, l->concentration);
@@ -571,7 +704,7 @@ render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
 	ka_buf_printf(out, ", %s: %s", l->top5, a);
 	percent(r->top_share[2], 0, a, sizeof(a));
 	ka_buf_printf(out, ", %s: %s\n", l->top10, a);
-	if (count > 0) {
+	if (r->naccounts > 0) {
 		percent(r->accounts[0].share, 0, a, sizeof(a));
 		ka_buf_printf(out, "%s%s (%s): %s %s\n", markdown ? "- " : "  ",
 		    l->largest_left, name_of(&r->accounts[0]), a, l->revenue);
@@ -579,46 +712,30 @@ render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
 
 	/* 5. At risk. */
 	heading(out, markdown, r->ascii, l->at_risk);
-	t.width = risk_width;
-	t.right = risk_right;
-	t.ncolumns = 6;
-	names[0] = l->customer;
-	names[1] = l->tier;
-	names[2] = l->days_since;
-	names[3] = l->usual_gap;
-	names[4] = l->growth;
-	names[5] = l->flags;
-	for (i = 0, n = 0; i < r->naccounts; i++)
-		if (at_risk(&r->accounts[i]))
-			n++;
-	if (n == 0) {
+	risk_window_text(r, s, sizeof(s));
+	if (markdown)
+		ka_buf_printf(out, "_%s_\n\n", s);
+	else
+		ka_buf_printf(out, "  %s\n\n", s);
+	if (r->nrisks == 0) {
 		ka_buf_printf(out, "%s%s\n", markdown ? "" : "  ", l->none);
 	} else {
+		t.width = risk_width;
+		t.right = risk_right;
+		t.ncolumns = RISK_COLUMNS;
+		risk_names(r, names);
 		table_header(&t, names);
-		for (i = 0; i < r->naccounts; i++) {
-			const struct ka_report_account *acc = &r->accounts[i];
-
-			if (!at_risk(acc))
-				continue;
-			table_cell(&t, name_of(acc));
-			table_cell(&t, acc->tier[0] ? acc->tier : "-");
-			snprintf(a, sizeof(a), "%ld", acc->recency_days);
-			table_cell(&t, a);
-			if (isnan(acc->median_gap_days))
-				snprintf(b, sizeof(b), "-");
-			else
-				snprintf(b, sizeof(b), "%.0f",
-				    acc->median_gap_days);
-			table_cell(&t, b);
-			percent(acc->growth, 1, a, sizeof(a));
-			table_cell(&t, a);
-			ka_buf_reset(&cell);
-			risk_text(r, acc->risk, &cell);
-			table_cell(&t, cell.text != NULL ? cell.text : "");
+		for (i = 0; i < r->nrisks; i++) {
+			risk_cells(r, i, cells);
+			for (j = 0; j < RISK_COLUMNS; j++)
+				table_cell(&t, cells[j]);
 			table_end_row(&t);
 		}
 	}
-	ka_buf_free(&cell);
+
+	/* 6. Sections of other engines. */
+	for (i = 0; i < r->nsections; i++)
+		plain_section(out, r, markdown, &r->sections[i]);
 }
 
 /* ---- JSON ---- */
@@ -689,16 +806,44 @@ json_totals(struct ka_buf *out, const struct ka_report *r, const char *name,
 }
 
 static void
+json_section(struct ka_buf *out, const struct ka_report_section *section)
+{
+	size_t i, j;
+
+	ka_buf_puts(out, "{\"title\": ");
+	json_string(out, section->title);
+	ka_buf_puts(out, ", \"lines\": [");
+	for (i = 0; i < section->nlines; i++) {
+		ka_buf_puts(out, i ? ", " : "");
+		json_string(out, section->lines[i]);
+	}
+	ka_buf_puts(out, "], \"rows\": [");
+	for (i = 0; i < section->nrows; i++) {
+		ka_buf_puts(out, i ? ",\n      {" : "\n      {");
+		for (j = 0; j < section->ncolumns; j++) {
+			const char *cell = section->cells[i * section->ncolumns + j];
+
+			ka_buf_puts(out, j ? ", " : "");
+			json_string(out, section->columns[j]);
+			ka_buf_puts(out, ": ");
+			json_string(out, cell);
+		}
+		ka_buf_puts(out, "}");
+	}
+	ka_buf_puts(out, "]}");
+}
+
+static void
 render_json(struct ka_buf *out, const struct ka_report *r)
 {
 	char text[64];
 	size_t i, k;
+	static const char *const moves[] = { "new", "up", "same", "down",
+		"lost" };
 
 	ka_date_format(r->as_of, text);
 	ka_buf_puts(out, "{\n  \"as_of\": ");
 	json_string(out, text);
-	ka_buf_puts(out, ",\n  \"basis\": ");
-	json_string(out, r->basis);
 	ka_buf_printf(out, ",\n  \"cut_offs\": {\"a\": %.2f, \"b\": %.2f},\n",
 	    r->cut_a, r->cut_b);
 	ka_buf_puts(out, "  \"headline\": {\n");
@@ -720,6 +865,10 @@ render_json(struct ka_buf *out, const struct ka_report *r)
 	json_double(out, r->top_share[1], 2);
 	ka_buf_puts(out, ", \"top10_share\": ");
 	json_double(out, r->top_share[2], 2);
+	ka_buf_puts(out, "},\n  \"movement\": {");
+	for (k = 0; k < 5; k++)
+		ka_buf_printf(out, "%s\"%s\": %zu", k ? ", " : "", moves[k],
+		    r->movement[k]);
 	ka_buf_puts(out, "},\n  \"periods\": [");
 	for (k = 0; k < KA_REPORT_SPARK; k++) {
 		ka_buf_puts(out, k ? ", " : "");
@@ -741,26 +890,25 @@ render_json(struct ka_buf *out, const struct ka_report *r)
 		json_string(out, a->customer);
 		ka_buf_puts(out, ", \"tier\": ");
 		json_string(out, a->tier);
-		ka_buf_printf(out, ", \"rank\": %ld, \"prev_rank\": %ld, "
-		    "\"revenue\": ", a->rank, a->prev_rank);
+		ka_buf_printf(out, ", \"rank\": %ld, \"prev_rank\": ", a->rank);
+		if (a->prev_rank > 0)
+			ka_buf_printf(out, "%ld", a->prev_rank);
+		else
+			ka_buf_puts(out, "null");
+		ka_buf_puts(out, ", \"revenue\": ");
 		json_decimal(out, a->revenue);
 		ka_buf_puts(out, ", \"prev_revenue\": ");
 		json_decimal(out, a->prev_revenue);
 		ka_buf_puts(out, ", \"share\": ");
-		json_double(out, a->share, 4);
+		json_double(out, a->share, 2);
 		ka_buf_puts(out, ", \"cum_share\": ");
-		json_double(out, a->cum_share, 4);
+		json_double(out, a->cum_share, 2);
 		ka_buf_puts(out, ", \"growth\": ");
 		json_double(out, a->growth, 2);
 		ka_buf_puts(out, ", \"prev_tier\": ");
 		json_string(out, a->prev_tier);
 		ka_buf_puts(out, ", \"movement\": ");
 		json_string(out, a->movement);
-		ka_buf_puts(out, ", \"risk\": ");
-		json_string(out, a->risk);
-		ka_buf_printf(out, ", \"recency_days\": %ld, "
-		    "\"median_gap_days\": ", a->recency_days);
-		json_double(out, a->median_gap_days, 1);
 		ka_buf_puts(out, ", \"spark\": [");
 		for (k = 0; k < KA_REPORT_SPARK; k++) {
 			ka_buf_puts(out, k ? ", " : "");
@@ -768,7 +916,56 @@ render_json(struct ka_buf *out, const struct ka_report *r)
 		}
 		ka_buf_printf(out, "]}%s\n", i + 1 < r->naccounts ? "," : "");
 	}
-	ka_buf_puts(out, "  ]\n}\n");
+	ka_buf_puts(out, "  ],\n  \"risk_window\": {\"first\": ");
+	ka_date_format(r->risk_window.first, text);
+	json_string(out, text);
+	ka_buf_puts(out, ", \"last\": ");
+	ka_date_format(r->risk_window.last, text);
+	json_string(out, text);
+	ka_buf_puts(out, "},\n  \"at_risk\": [");
+	for (i = 0; i < r->nrisks; i++) {
+		const struct ka_report_risk *k2 = &r->risks[i];
+
+		ka_buf_puts(out, i ? ",\n    {" : "\n    {");
+		ka_buf_puts(out, "\"customer_id\": ");
+		json_string(out, k2->customer_id);
+		ka_buf_puts(out, ", \"customer\": ");
+		json_string(out, k2->customer);
+		ka_buf_puts(out, ", \"tier\": ");
+		json_string(out, k2->tier);
+		ka_buf_printf(out, ", \"recency_days\": %ld, \"median_gap_days\": ",
+		    k2->recency_days);
+		json_double(out, k2->median_gap_days, 1);
+		ka_buf_puts(out, ", \"growth\": ");
+		json_double(out, k2->growth, 2);
+		ka_buf_puts(out, ", \"risk\": ");
+		json_string(out, k2->risk);
+		ka_buf_puts(out, "}");
+	}
+	ka_buf_puts(out, "],\n  \"lost\": [");
+	for (i = 0; i < r->nlost; i++) {
+		const struct ka_report_lost *x = &r->lost[i];
+
+		ka_buf_puts(out, i ? ",\n    {" : "\n    {");
+		ka_buf_puts(out, "\"customer_id\": ");
+		json_string(out, x->customer_id);
+		ka_buf_puts(out, ", \"customer\": ");
+		json_string(out, x->customer);
+		ka_buf_puts(out, ", \"prev_revenue\": ");
+		json_decimal(out, x->prev_revenue);
+		ka_buf_puts(out, ", \"last_order\": ");
+		ka_date_format(x->last_order, text);
+		json_string(out, text);
+		ka_buf_puts(out, "}");
+	}
+	ka_buf_puts(out, "],\n  \"sections\": {");
+	for (i = 0; i < r->nsections; i++) {
+		ka_buf_puts(out, i ? ",\n    " : "\n    ");
+		json_string(out, r->sections[i].id);
+		ka_buf_puts(out, ": ");
+		json_section(out, &r->sections[i]);
+	}
+	ka_buf_puts(out, "}\n}\n");
 }
 
 /* ---- HTML ---- */
@@ -843,48 +1040,37 @@ html_headline(struct ka_buf *out, const struct ka_report *r)
 }
 
 static void
-html_account_names(struct ka_buf *out, const struct ka_report *r,
-    const size_t *index, size_t n, int with_move)
+html_table(struct ka_buf *out, const char *class_name,
+    const char *const *names, const int *numeric, size_t ncolumns,
+    const char *const *cells, size_t nrows)
 {
-	const struct labels *l = labels_of(r);
-	size_t i;
-	char move[32];
+	size_t i, j;
 
-	if (n == 0) {
-		ka_buf_puts(out, "<span class=\"muted\">");
-		html_text(out, l->none);
-		ka_buf_puts(out, "</span>");
+	ka_buf_printf(out, "<table class=\"%s\">", class_name);
+	html_header_cells(out, names, numeric, ncolumns);
+	for (i = 0; i < nrows; i++) {
+		ka_buf_puts(out, "<tr>");
+		for (j = 0; j < ncolumns; j++)
+			html_cell(out, cells[i * ncolumns + j], numeric[j]);
+		ka_buf_puts(out, "</tr>\n");
 	}
-	for (i = 0; i < n; i++) {
-		const struct ka_report_account *a = &r->accounts[index[i]];
-
-		ka_buf_puts(out, i ? ", " : "");
-		html_text(out, name_of(a));
-		if (with_move) {
-			rank_change_text(a, move, sizeof(move));
-			ka_buf_puts(out, " (");
-			html_text(out, move);
-			ka_buf_puts(out, ")");
-		}
-	}
+	ka_buf_puts(out, "</tbody></table>\n");
 }
 
 static void
 html_charts(struct ka_buf *out, const struct ka_report *r)
 {
 	const struct labels *l = labels_of(r);
-	size_t count = ranked_count(r), i, nseries;
+	size_t count = r->naccounts, i, nseries, k;
 	double *cum = calloc(count + 1, sizeof(*cum));
 	double cutoffs[2] = { r->cut_a, r->cut_b };
+	double move_counts[5];
 	char label_a[32], label_b[32];
 	const char *cut_labels[2] = { label_a, label_b };
 	struct ka_svg_series series[6];
-	const char *x_labels[KA_REPORT_SPARK];
+	const char *x_labels[KA_REPORT_SPARK], *move_labels[5];
 	static const char *const moves[] = { "new", "up", "same", "down",
 		"lost" };
-	const char *move_labels[5];
-	double move_counts[5] = { 0 };
-	size_t k;
 
 	for (i = 0; i < count && cum != NULL; i++)
 		cum[i] = r->accounts[i].cum_share;
@@ -907,13 +1093,21 @@ html_charts(struct ka_buf *out, const struct ka_report *r)
 	ka_svg_lines(out, l->weekly, series, nseries, KA_REPORT_SPARK,
 	    x_labels);
 
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < 5; k++) {
 		move_labels[k] = movement_label(r, moves[k]);
-	for (i = 0; i < r->naccounts; i++)
-		for (k = 0; k < 5; k++)
-			if (strcmp(r->accounts[i].movement, moves[k]) == 0)
-				move_counts[k]++;
+		move_counts[k] = (double)r->movement[k];
+	}
 	ka_svg_bars(out, l->tier_moves, move_labels, move_counts, 5);
+}
+
+static void
+html_section_start(struct ka_buf *out, const char *id, const char *title)
+{
+	ka_buf_puts(out, "<section id=\"");
+	html_text(out, id);
+	ka_buf_puts(out, "\"><h2>");
+	html_text(out, title);
+	ka_buf_puts(out, "</h2>\n");
 }
 
 static void
@@ -922,11 +1116,12 @@ render_html(struct ka_buf *out, const struct ka_report *r)
 	const struct labels *l = labels_of(r);
 	static const int account_numeric[] = { 1, 0, 0, 1, 1, 1, 1, 0 };
 	static const int risk_numeric[] = { 0, 0, 1, 1, 1, 0 };
-	const char *names[8];
-	char p[160], q[160], a[64];
-	size_t i, n, index[64], count = ranked_count(r);
-	struct ka_buf cell = { 0 };
+	const char *names[ACCOUNT_COLUMNS], *item_labels[MOVEMENT_ITEMS];
+	char p[160], q[160], a[160], cells[ACCOUNT_COLUMNS][160];
+	struct ka_buf items[MOVEMENT_ITEMS];
+	size_t i, j;
 
+	memset(items, 0, sizeof(items));
 	period_text(r, &r->current.period, p, sizeof(p));
 	date_text(r, r->as_of, q, sizeof(q));
 	ka_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
@@ -947,100 +1142,58 @@ render_html(struct ka_buf *out, const struct ka_report *r)
 	html_text(out, q);
 	ka_buf_puts(out, "</p>\n");
 
-	ka_buf_puts(out, "<section id=\"headline\"><h2>");
-	html_text(out, l->headline);
-	ka_buf_puts(out, "</h2>\n");
+	html_section_start(out, "headline", l->headline);
 	html_headline(out, r);
 	ka_buf_puts(out, "</section>\n");
 
-	ka_buf_puts(out, "<section id=\"key-accounts\"><h2>");
-	html_text(out, l->key_accounts);
-	ka_buf_puts(out, "</h2>\n<table class=\"accounts\">");
-	names[0] = l->rank;
-	names[1] = l->customer;
-	names[2] = l->tier;
-	names[3] = l->revenue;
-	names[4] = l->share;
-	names[5] = l->growth;
-	names[6] = l->rank_change;
-	names[7] = l->trend;
-	html_header_cells(out, names, account_numeric, 8);
+	html_section_start(out, "key-accounts", l->key_accounts);
+	account_names(r, names);
+	ka_buf_puts(out, "<table class=\"accounts\">");
+	html_header_cells(out, names, account_numeric, ACCOUNT_COLUMNS);
 	for (i = 0; i < shown_top(r); i++) {
 		const struct ka_report_account *acc = &r->accounts[i];
 
-		ka_buf_printf(out, "<tr data-customer-id=\"");
+		account_cells(r, i, 0, cells);
+		ka_buf_puts(out, "<tr data-customer-id=\"");
 		html_text(out, acc->customer_id);
 		ka_buf_puts(out, "\">");
-		snprintf(a, sizeof(a), "%ld", acc->rank);
-		html_cell(out, a, 1);
-		html_cell(out, name_of(acc), 0);
-		html_cell(out, acc->tier, 0);
-		money(acc->revenue, a, sizeof(a));
-		html_cell(out, a, 1);
-		percent(acc->share, 0, a, sizeof(a));
-		html_cell(out, a, 1);
-		percent(acc->growth, 1, a, sizeof(a));
-		ka_buf_printf(out, "<td class=\"num %s\">", isnan(acc->growth) ?
-		    "" : acc->growth >= 0 ? "up" : "down");
-		html_text(out, a);
-		ka_buf_puts(out, "</td>");
-		rank_change_text(acc, a, sizeof(a));
-		html_cell(out, a, 1);
-		ka_buf_reset(&cell);
-		ka_display_sparkline(&cell, acc->spark, KA_REPORT_SPARK, 0);
-		html_cell(out, cell.text != NULL ? cell.text : "", 0);
+		for (j = 0; j < ACCOUNT_COLUMNS; j++) {
+			if (j == 5 && !isnan(acc->growth)) {
+				ka_buf_printf(out, "<td class=\"num %s\">",
+				    acc->growth >= 0 ? "up" : "down");
+				html_text(out, cells[j]);
+				ka_buf_puts(out, "</td>");
+			} else {
+				html_cell(out, cells[j], account_numeric[j]);
+			}
+		}
 		ka_buf_puts(out, "</tr>\n");
 	}
 	ka_buf_puts(out, "</tbody></table>\n");
 	html_charts(out, r);
 	ka_buf_puts(out, "</section>\n");
 
-	ka_buf_puts(out, "<section id=\"movement\"><h2>");
-	html_text(out, l->movement);
-	ka_buf_puts(out, "</h2>\n<ul>\n<li><strong>");
-	html_text(out, l->entered_a);
-	ka_buf_puts(out, ":</strong> ");
-	for (i = 0, n = 0; i < r->naccounts && n < 64; i++)
-		if (in_tier_a(r->accounts[i].tier) &&
-		    !in_tier_a(r->accounts[i].prev_tier))
-			index[n++] = i;
-	html_account_names(out, r, index, n, 0);
-	ka_buf_puts(out, "</li>\n<li><strong>");
-	html_text(out, l->left_a);
-	ka_buf_puts(out, ":</strong> ");
-	for (i = 0, n = 0; i < r->naccounts && n < 64; i++)
-		if (!in_tier_a(r->accounts[i].tier) &&
-		    in_tier_a(r->accounts[i].prev_tier))
-			index[n++] = i;
-	html_account_names(out, r, index, n, 0);
-	ka_buf_puts(out, "</li>\n<li><strong>");
-	html_text(out, l->risers);
-	ka_buf_puts(out, ":</strong> ");
-	n = movers(r, 1, index, 5);
-	html_account_names(out, r, index, n, 1);
-	ka_buf_puts(out, "</li>\n<li><strong>");
-	html_text(out, l->fallers);
-	ka_buf_puts(out, ":</strong> ");
-	n = movers(r, 0, index, 5);
-	html_account_names(out, r, index, n, 1);
-	ka_buf_puts(out, "</li>\n<li><strong>");
-	html_text(out, l->new_accounts);
-	ka_buf_puts(out, ":</strong> ");
-	for (i = 0, n = 0; i < count && n < 64; i++)
-		if (strcmp(r->accounts[i].movement, "new") == 0)
-			index[n++] = i;
-	html_account_names(out, r, index, n, 0);
-	ka_buf_puts(out, "</li>\n<li><strong>");
-	html_text(out, l->lost);
-	ka_buf_puts(out, ":</strong> ");
-	for (i = count, n = 0; i < r->naccounts && n < 64; i++)
-		index[n++] = i;
-	html_account_names(out, r, index, n, 0);
-	ka_buf_puts(out, "</li>\n</ul>\n</section>\n");
+	html_section_start(out, "movement", l->movement);
+	movement_items(r, item_labels, items);
+	ka_buf_puts(out, "<ul>\n");
+	for (i = 0; i < MOVEMENT_ITEMS; i++) {
+		ka_buf_puts(out, "<li><strong>");
+		html_text(out, item_labels[i]);
+		ka_buf_puts(out, ":</strong> ");
+		if (items[i].length > 0) {
+			html_text(out, items[i].text);
+		} else {
+			ka_buf_puts(out, "<span class=\"muted\">");
+			html_text(out, l->none);
+			ka_buf_puts(out, "</span>");
+		}
+		ka_buf_puts(out, "</li>\n");
+	}
+	ka_buf_puts(out, "</ul>\n</section>\n");
+	free_items(items);
 
-	ka_buf_puts(out, "<section id=\"concentration\"><h2>");
-	html_text(out, l->concentration);
-	ka_buf_puts(out, "</h2>\n<ul>\n<li>");
+	html_section_start(out, "concentration", l->concentration);
+	ka_buf_puts(out, "<ul>\n<li>");
 	html_text(out, l->hhi);
 	ka_buf_printf(out, ": %.0f (", r->hhi);
 	html_text(out, band_label(r));
@@ -1054,7 +1207,7 @@ render_html(struct ka_buf *out, const struct ka_report *r)
 	html_text(out, l->top10);
 	percent(r->top_share[2], 0, a, sizeof(a));
 	ka_buf_printf(out, ": %s</li>\n", a);
-	if (count > 0) {
+	if (r->naccounts > 0) {
 		ka_buf_puts(out, "<li>");
 		html_text(out, l->largest_left);
 		ka_buf_puts(out, " (");
@@ -1066,54 +1219,54 @@ render_html(struct ka_buf *out, const struct ka_report *r)
 	}
 	ka_buf_puts(out, "</ul>\n</section>\n");
 
-	ka_buf_puts(out, "<section id=\"at-risk\"><h2>");
-	html_text(out, l->at_risk);
-	ka_buf_puts(out, "</h2>\n");
-	for (i = 0, n = 0; i < r->naccounts; i++)
-		if (at_risk(&r->accounts[i]))
-			n++;
-	if (n == 0) {
+	html_section_start(out, "at-risk", l->at_risk);
+	risk_window_text(r, a, sizeof(a));
+	ka_buf_puts(out, "<p class=\"muted\">");
+	html_text(out, a);
+	ka_buf_puts(out, "</p>\n");
+	if (r->nrisks == 0) {
 		ka_buf_puts(out, "<p class=\"muted\">");
 		html_text(out, l->none);
 		ka_buf_puts(out, "</p>\n");
 	} else {
-		names[0] = l->customer;
-		names[1] = l->tier;
-		names[2] = l->days_since;
-		names[3] = l->usual_gap;
-		names[4] = l->growth;
-		names[5] = l->flags;
+		risk_names(r, names);
 		ka_buf_puts(out, "<table class=\"risk\">");
-		html_header_cells(out, names, risk_numeric, 6);
-		for (i = 0; i < r->naccounts; i++) {
-			const struct ka_report_account *acc = &r->accounts[i];
-
-			if (!at_risk(acc))
-				continue;
+		html_header_cells(out, names, risk_numeric, RISK_COLUMNS);
+		for (i = 0; i < r->nrisks; i++) {
+			risk_cells(r, i, cells);
 			ka_buf_puts(out, "<tr>");
-			html_cell(out, name_of(acc), 0);
-			html_cell(out, acc->tier[0] ? acc->tier : "-", 0);
-			snprintf(a, sizeof(a), "%ld", acc->recency_days);
-			html_cell(out, a, 1);
-			if (isnan(acc->median_gap_days))
-				snprintf(a, sizeof(a), "-");
-			else
-				snprintf(a, sizeof(a), "%.0f",
-				    acc->median_gap_days);
-			html_cell(out, a, 1);
-			percent(acc->growth, 1, a, sizeof(a));
-			html_cell(out, a, 1);
-			ka_buf_reset(&cell);
-			risk_text(r, acc->risk, &cell);
-			html_cell(out, cell.text != NULL ? cell.text : "", 0);
+			for (j = 0; j < RISK_COLUMNS; j++)
+				html_cell(out, cells[j], risk_numeric[j]);
 			ka_buf_puts(out, "</tr>\n");
 		}
 		ka_buf_puts(out, "</tbody></table>\n");
 	}
-	ka_buf_puts(out, "</section>\n<footer class=\"muted\"><p>");
+	ka_buf_puts(out, "</section>\n");
+
+	for (i = 0; i < r->nsections; i++) {
+		const struct ka_report_section *sec = &r->sections[i];
+		static const int no_numeric[64];
+
+		html_section_start(out, sec->id, sec->title);
+		if (sec->nlines > 0) {
+			ka_buf_puts(out, "<ul>\n");
+			for (j = 0; j < sec->nlines; j++) {
+				ka_buf_puts(out, "<li>");
+				html_text(out, sec->lines[j]);
+				ka_buf_puts(out, "</li>\n");
+			}
+			ka_buf_puts(out, "</ul>\n");
+		}
+		if (sec->ncolumns > 0 && sec->nrows > 0)
+			html_table(out, sec->id, sec->columns,
+			    sec->numeric != NULL ? sec->numeric : no_numeric,
+			    sec->ncolumns, sec->cells, sec->nrows);
+		ka_buf_puts(out, "</section>\n");
+	}
+
+	ka_buf_puts(out, "<footer class=\"muted\"><p>");
 	html_text(out, l->generated);
 	ka_buf_puts(out, "</p></footer>\n</body>\n</html>\n");
-	ka_buf_free(&cell);
 }
 
 void

@@ -35,6 +35,7 @@ struct ka_report_totals {
 	unsigned long	 customers;
 };
 
+/* A ranked account of the period (ka-rank --period P --compare prev). */
 struct ka_report_account {
 	const char	*customer_id;
 	const char	*customer;	/* name, may be empty */
@@ -47,11 +48,44 @@ struct ka_report_account {
 	double		 share;		/* percent of the period's total */
 	double		 cum_share;
 	double		 growth;	/* percent; NaN when no base */
-	const char	*movement;	/* new, up, down, same, lost */
-	const char	*risk;		/* "lapsed;declining" or "" */
-	long		 recency_days;	/* days since last order */
-	double		 median_gap_days; /* NaN when unknown */
+	const char	*movement;	/* new, up, down, same */
 	double		 spark[KA_REPORT_SPARK];
+};
+
+/* A key account of the risk window that is lapsed or declining. */
+struct ka_report_risk {
+	const char	*customer_id;
+	const char	*customer;
+	const char	*tier;		/* over the risk window */
+	long		 recency_days;	/* days since the last order */
+	double		 median_gap_days; /* NaN when unknown */
+	double		 growth;	/* window against the one before */
+	const char	*risk;		/* "lapsed;declining" */
+};
+
+/* An account that bought before the risk window and not in it. */
+struct ka_report_lost {
+	const char	*customer_id;
+	const char	*customer;
+	ka_dec		 prev_revenue;
+	ka_date		 last_order;
+};
+
+/*
+ * A section another engine contributes (visits, feedback, stock, ...):
+ * a title, a few lines of text, and a table.  Cells are plain text; the
+ * renderers escape and align them.
+ */
+struct ka_report_section {
+	const char	*id;		/* HTML anchor and JSON key */
+	const char	*title;
+	const char	**lines;	/* sentences shown above the table */
+	size_t		 nlines;
+	const char	**columns;	/* table header, ncolumns */
+	const int	*numeric;	/* per column: right-aligned */
+	size_t		 ncolumns;
+	const char	**cells;	/* nrows x ncolumns */
+	size_t		 nrows;
 };
 
 struct ka_report {
@@ -59,24 +93,35 @@ struct ka_report {
 	int		 ascii;
 	int		 has_margin;
 	ka_date		 as_of;
-	const char	*basis;		/* "revenue" */
 	const char	*title;		/* NULL: the default title */
 	double		 cut_a, cut_b;	/* ABC cut-offs in percent */
 
 	struct ka_report_totals current, previous, year_ago;
 
-	/* Every ranked account of the period, rank order, then "lost". */
+	/* Every ranked account of the period, in rank order. */
 	struct ka_report_account *accounts;
 	size_t		 naccounts;
 	size_t		 top;		/* how many the key-account table shows */
+	/* Accounts of the previous period absent now, by movement. */
+	size_t		 movement[5];	/* new, up, same, down, lost */
 
-	/* Concentration. */
+	/* Risk window: lapsed and declining key accounts, lost accounts. */
+	ka_period	 risk_window;
+	struct ka_report_risk *risks;
+	size_t		 nrisks;
+	struct ka_report_lost *lost;
+	size_t		 nlost;
+
+	/* Concentration of the period. */
 	double		 hhi;
 	double		 top_share[3];	/* top 1, 5, 10 */
 
 	/* Periods of the sparklines and the revenue chart, oldest first. */
 	char		 spark_label[KA_REPORT_SPARK][24];
 	double		 spark_total[KA_REPORT_SPARK];
+
+	struct ka_report_section *sections;
+	size_t		 nsections;
 };
 
 /* The band of an HHI value: "unconcentrated", "moderate", "high". */

@@ -651,7 +651,7 @@ ka_stock_add(ka_stock *s, const ka_record *rec)
 	text = optional_field(s, rec, s->col_qty, &length);
 	status = ka_dec_parse(text, length, s->config.decimal_comma, &qty);
 	if (status != KA_DEC_OK) {
-		set_error(s, s->col_qty, status == KA_DEC_EMPTY ? "no qty" :
+		set_error(s, s->col_qty, status == KA_DEC_EMPTY ? "empty" :
 		    ka_dec_status_text(status), text, length);
 		return KA_STOCK_BAD;
 	}
@@ -722,7 +722,9 @@ open_side(struct side_file *f, const char *path,
 	read.delimiter = 0;
 	f->path = path;
 	if ((f->reader = ka_reader_open(files, 1, &read)) == NULL) {
-		snprintf(error, size, "%s: cannot be read", path);
+		/* The reader has said why. */
+		if (size > 0)
+			error[0] = '\0';
 		return KA_EXIT_DATA;
 	}
 	f->header = ka_reader_header(f->reader);
@@ -1393,7 +1395,11 @@ describe(const ka_stock *s, const struct ka_fc_result *r, size_t used,
 } while (0)
 	if (r->notes & KA_FC_NOTE_NO_DEMAND)
 		ADD("no demand in the history");
-	if (r->notes & KA_FC_NOTE_SHORT)
+	if ((r->notes & KA_FC_NOTE_SHORT) && r->asked == KA_FC_AUTO)
+		ADD("%stoo short for seasonality: %zu %s, %zu before the "
+		    "holdout (snaive needs %zu, hw %zu)", n ? "; " : "", used,
+		    unit, used - r->holdout, m, 2 * m);
+	else if (r->notes & KA_FC_NOTE_SHORT)
 		ADD("%stoo short for seasonality: %zu %s, %s needs %zu",
 		    n ? "; " : "", used, unit,
 		    ka_fc_method_name(r->asked), r->asked == KA_FC_SNAIVE ?
@@ -2528,7 +2534,8 @@ run_check(ka_stock *s, const ka_period *peak, int lead_days,
 		    "have", missing == 1 ? "was" : "were");
 		add_note(s, note);
 	}
-	qsort(s->shortages, s->nshortages, sizeof(*s->shortages),
+	if (s->nshortages > 1)
+		qsort(s->shortages, s->nshortages, sizeof(*s->shortages),
 	    shortage_order);
 	free(skus);
 	free(y);

@@ -138,7 +138,9 @@ const struct ka_stock_counts *ka_stock_counts(const ka_stock *stock);
 /*
  * The other inputs.  Each returns 0, or an exit status with a message
  * ("FILE:LINE: column 2 (on_hand): negative stock: \"-5\"") in error:
- * KA_EXIT_DATA for bad data, KA_EXIT_USAGE for a missing column.
+ * KA_EXIT_DATA for bad data, KA_EXIT_USAGE for a missing column.  A
+ * file that cannot be opened leaves error empty: the reader has printed
+ * why.
  *
  * Accounts: ka-rank's output; customer_id (else customer) and tier are
  * needed, rank and customer are read when present (without rank, the
@@ -328,7 +330,8 @@ const char *ka_stock_action_text(enum ka_stock_action action, ka_date by,
  * ka-report --stock: key-account stock-outs ahead and skus to order
  * now, after the sales, accounts and stock are loaded.  Runs the check
  * for peak (priority allocation) and fills out; the rows point into
- * the engine and live until ka_stock_free().
+ * the engine and live until its next allocate, check or report, or
+ * ka_stock_free().  Returns 0, or -1 with a message (the peak is over).
  */
 struct ka_stock_report {
 	ka_period	 peak;

@@ -20,10 +20,6 @@
 #include "ka_msg.h"
 #include "ka_visit.h"
 
-#ifndef KA_VERSION
-#define KA_VERSION "0.0.0"
-#endif
-
 #define NONE_ID		(-1)
 /* Days before an anniversary a visit may fall on: its "urgent" band. */
 #define ANNIVERSARY_LEAD 13
@@ -61,6 +57,15 @@ xstrndup(const char *text, size_t length)
 	return copy;
 }
 
+/* qsort, but an empty array may be NULL (qsort's may not). */
+static void
+sort(void *base, size_t n, size_t size,
+    int (*compare)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, compare);
+}
+
 /* Grows *array (of *capacity items of size) to hold n + 1 items. */
 static void
 grow(void *array, size_t *capacity, size_t n, size_t size)
@@ -96,12 +101,16 @@ normalise(const char *in, size_t length, char *out, size_t size)
 	return n;
 }
 
-/* Index of the first list (NULL-terminated word lists) holding text. */
+/*
+ * Index of the first list (NULL-terminated word lists) holding text.
+ * The lists are written normalised already ("salesrep" for "Sales
+ * Rep"), so only the text is.
+ */
 static int
 word_parse(const char *const *const *lists, int count, const char *text,
     size_t length)
 {
-	char normal[128], word[128];
+	char normal[128];
 	int i, j;
 
 	if (length >= sizeof(normal))
@@ -110,22 +119,19 @@ word_parse(const char *const *const *lists, int count, const char *text,
 	if (normal[0] == '\0')
 		return -1;
 	for (i = 0; i < count; i++)
-		for (j = 0; lists[i][j] != NULL; j++) {
-			normalise(lists[i][j], strlen(lists[i][j]), word,
-			    sizeof(word));
-			if (strcmp(word, normal) == 0)
+		for (j = 0; lists[i][j] != NULL; j++)
+			if (strcmp(lists[i][j], normal) == 0)
 				return i;
-		}
 	return -1;
 }
 
 static const char *const level_executive[] = { "executive", "exec",
-	"executives", "senior", "c-level", "top", "leadership", "board",
+	"executives", "senior", "clevel", "top", "leadership", "board",
 	"高层", "高管", "决策层", NULL };
 static const char *const level_management[] = { "management", "manager",
 	"managers", "middle", "mid", "中层", "管理层", NULL };
 static const char *const level_frontline[] = { "frontline", "staff",
-	"store", "shop floor", "operational", "一线", "基层", "一线员工",
+	"store", "shopfloor", "operational", "一线", "基层", "一线员工",
 	NULL };
 static const char *const *const level_words[KA_VISIT_LEVELS] = {
 	level_executive, level_management, level_frontline };
@@ -133,9 +139,9 @@ static const char *const *const level_words[KA_VISIT_LEVELS] = {
 static const char *const role_executive[] = { "executive", "exec",
 	"director", "vp", "ceo", "高管", "总监", NULL };
 static const char *const role_manager[] = { "manager", "mgr",
-	"sales manager", "经理", "主管", NULL };
-static const char *const role_rep[] = { "rep", "sales rep",
-	"representative", "salesperson", "account manager", "销售",
+	"salesmanager", "经理", "主管", NULL };
+static const char *const role_rep[] = { "rep", "salesrep",
+	"representative", "salesperson", "accountmanager", "销售",
 	"销售代表", "业务员", NULL };
 static const char *const *const role_words[KA_VISIT_ROLES] = {
 	role_executive, role_manager, role_rep };
@@ -414,6 +420,7 @@ struct account {
 	long		 rank;		/* 0: none */
 	ka_date		 since;		/* KA_DATE_NONE */
 	int		 region_id, city_id;	/* -1: none */
+	int		 order;		/* by customer_id, for the planner */
 	int		 seen_in;	/* accounts file index it was last on */
 	unsigned long	 seen_line;
 	/* From the log. */
@@ -1475,7 +1482,7 @@ ka_visit_load_holidays(ka_visit *v, const char *path,
 		r = each_row(v, reader, &b, NULL, holiday_row, NULL, NULL,
 		    error, size);
 	ka_reader_close(reader);
-	qsort(v->holidays, v->nholidays, sizeof(*v->holidays),
+	sort(v->holidays, v->nholidays, sizeof(*v->holidays),
 	    holiday_compare);
 	return r;
 }
@@ -1651,7 +1658,7 @@ unique_days(ka_date *days, size_t n)
 {
 	size_t i, kept = 0;
 
-	qsort(days, n, sizeof(*days), date_compare);
+	sort(days, n, sizeof(*days), date_compare);
 	for (i = 0; i < n; i++)
 		if (kept == 0 || days[kept - 1] != days[i])
 			days[kept++] = days[i];
@@ -1944,7 +1951,7 @@ ka_visit_status(ka_visit *v, struct ka_visit_status_row **rows)
 			if (v->max_days[a->tier][l] > 0)
 				status_of(v, a, l, &out[n++]);
 	}
-	qsort(out, n, sizeof(*out), status_compare);
+	sort(out, n, sizeof(*out), status_compare);
 	*rows = out;
 	return n;
 }
@@ -1994,6 +2001,8 @@ ka_visit_write_status(const struct ka_visit_status_row *rows, size_t n,
 
 /* ---- plan ---- */
 
+static const ka_visit *sort_visit;	/* qsort has no context argument */
+
 /* Visitor roles that may take a level: the right one, then a stand-in. */
 static int
 role_rank(int level, int role)
@@ -2041,10 +2050,22 @@ struct item {
 	int		 anniversary_binding;	/* deadline is the anniversary */
 	int		 done;
 	int		 right, stand_ins;	/* visitors who may take it */
+	struct servers	*servers;	/* who, by rank */
 	/* Today. */
 	int		 placed, holiday, anyone;
 	/* Why it has waited since its window opened. */
 	int		 open_days, holiday_days, leave_days, full_days;
+};
+
+/* The planner visitors who may take the visits of one region and
+   level, by rank (0 the right role, 1 stand-ins), in name order. */
+struct servers {
+	int		*list[2];
+	size_t		 count[2];
+	/* Today (stamp = day + 1): nobody in the list can take another
+	   visit; and was anybody at work.  Placements only use room up,
+	   so a list full once stays full until the next day. */
+	int		 stamp[2], full[2], anyone[2];
 };
 
 /* A visitor as the planner sees it. */
@@ -2070,6 +2091,9 @@ struct planner {
 	struct planner_visitor *visitors;
 	size_t		 nvisitors;
 	int		*owner;		/* per account: planner visitor or -1 */
+	/* Per region (index 0: no region) and level. */
+	struct servers	*servers;
+	size_t		 nregions;
 	struct ka_visit_plan *plan;
 	size_t		 planned_capacity, unplanned_capacity;
 };
@@ -2143,12 +2167,18 @@ item_update(const struct planner *pl, struct item *it)
 	it->anniversary_binding = 0;
 	if (it->next < it->nanniversaries) {
 		a_date = it->anniversaries[it->next].date;
+		if (a_date - ANNIVERSARY_LEAD <= it->cadence_due &&
+		    a_date >= cadence_open) {
+			/* The windows overlap: one visit in both serves both. */
+			if (a_date - ANNIVERSARY_LEAD > it->open)
+				it->open = a_date - ANNIVERSARY_LEAD;
+		} else if (a_date < cadence_open) {
+			it->open = a_date - ANNIVERSARY_LEAD;
+		}
 		if (a_date < it->deadline) {
 			it->deadline = a_date;
 			it->anniversary_binding = 1;
 		}
-		if (a_date - ANNIVERSARY_LEAD < it->open)
-			it->open = a_date - ANNIVERSARY_LEAD;
 	}
 	if (it->open < pl->first_working)
 		it->open = pl->first_working;
@@ -2180,8 +2210,10 @@ add_anniversaries(struct planner *pl, struct item *it,
 		ka_date date = anniversary_in_year(ev->date, y);
 		struct anniversary *an;
 
-		/* In reach: its window may open before the horizon ends. */
-		if (y - oy < 1 || date < pl->first ||
+		/* In reach: from the first working day (one on a weekend
+		   just after as-of is past help), and its window may open
+		   before the horizon ends. */
+		if (y - oy < 1 || date < pl->first_working ||
 		    date > pl->last + ANNIVERSARY_LEAD)
 			continue;
 		it->anniversaries = xrealloc(it->anniversaries,
@@ -2192,12 +2224,69 @@ add_anniversaries(struct planner *pl, struct item *it,
 	}
 }
 
+/* Who may serve each region and level, worked out once. */
+static void
+make_servers(struct planner *pl)
+{
+	size_t r, i;
+	int l, rank;
+
+	pl->nregions = ka_keys_count(pl->v->regions) + 1;
+	pl->servers = xcalloc(pl->nregions * KA_VISIT_LEVELS,
+	    sizeof(*pl->servers));
+	for (r = 0; r < pl->nregions; r++)
+		for (l = 0; l < KA_VISIT_LEVELS; l++) {
+			struct servers *s = &pl->servers[r * KA_VISIT_LEVELS +
+			    (size_t)l];
+			struct account probe;
+
+			memset(&probe, 0, sizeof(probe));
+			probe.region_id = (int)r - 1;
+			for (rank = 0; rank < 2; rank++)
+				s->list[rank] = xcalloc(pl->nvisitors + 1,
+				    sizeof(*s->list[rank]));
+			for (i = 0; i < pl->nvisitors; i++) {
+				rank = serves(pl, &pl->visitors[i], &probe, l);
+				if (rank >= 0)
+					s->list[rank][s->count[rank]++] =
+					    (int)i;
+			}
+		}
+}
+
+static void
+free_servers(struct planner *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->nregions * KA_VISIT_LEVELS; i++) {
+		free(pl->servers[i].list[0]);
+		free(pl->servers[i].list[1]);
+	}
+	free(pl->servers);
+}
+
+static int
+account_id_compare(const void *x, const void *y)
+{
+	return strcmp(sort_visit->accounts[*(const int *)x].id,
+	    sort_visit->accounts[*(const int *)y].id);
+}
+
 static void
 make_items(struct planner *pl)
 {
 	ka_visit *v = pl->v;
-	size_t i, e, j, first_item;
-	int l;
+	size_t i, e, first_item;
+	int l, *by_id = xcalloc(v->naccounts + 1, sizeof(*by_id));
+
+	for (i = 0; i < v->naccounts; i++)
+		by_id[i] = (int)i;
+	sort_visit = v;
+	sort(by_id, v->naccounts, sizeof(*by_id), account_id_compare);
+	for (i = 0; i < v->naccounts; i++)
+		v->accounts[by_id[i]].order = (int)i;
+	free(by_id);
 
 	pl->items = xcalloc(v->naccounts * KA_VISIT_LEVELS + 1,
 	    sizeof(*pl->items));
@@ -2221,12 +2310,10 @@ make_items(struct planner *pl)
 			it->interval = v->max_days[a->tier][l];
 			it->lead = lead_days(v, it->interval);
 			it->last = a->last[l];
-			for (j = 0; j < pl->nvisitors; j++) {
-				int rank = serves(pl, &pl->visitors[j], a, l);
-
-				it->right += rank == 0;
-				it->stand_ins += rank == 1;
-			}
+			it->servers = &pl->servers[(size_t)(a->region_id + 1) *
+			    KA_VISIT_LEVELS + (size_t)l];
+			it->right = (int)it->servers->count[0];
+			it->stand_ins = (int)it->servers->count[1];
 			if (l == anniversary_level)
 				anniversary_item = it;
 		}
@@ -2238,14 +2325,12 @@ make_items(struct planner *pl)
 		for (e = first_item; e < pl->nitems; e++) {
 			struct item *it = &pl->items[e];
 
-			qsort(it->anniversaries, it->nanniversaries,
+			sort(it->anniversaries, it->nanniversaries,
 			    sizeof(*it->anniversaries), anniversary_compare);
 			item_update(pl, it);
 		}
 	}
 }
-
-static const ka_visit *sort_visit;	/* qsort has no context argument */
 
 static int
 visitor_index_compare(const void *x, const void *y)
@@ -2283,7 +2368,7 @@ make_visitors(struct planner *pl)
 		if (!v->have_visitors_file || v->visitors[i].from_file)
 			order[n++] = (int)i;
 	sort_visit = v;
-	qsort(order, n, sizeof(*order), visitor_index_compare);
+	sort(order, n, sizeof(*order), visitor_index_compare);
 	pl->visitors = xcalloc(n + 1, sizeof(*pl->visitors));
 	pl->nvisitors = n;
 	for (i = 0; i < n; i++) {
@@ -2349,7 +2434,6 @@ item_compare(const void *x, const void *y)
 	const struct item *b = &pl->items[*(const size_t *)y];
 	const struct account *aa = &pl->v->accounts[a->account];
 	const struct account *ba = &pl->v->accounts[b->account];
-	int c;
 
 	if (aa->tier != ba->tier)
 		return aa->tier < ba->tier ? -1 : 1;
@@ -2357,8 +2441,8 @@ item_compare(const void *x, const void *y)
 		return a->never ? -1 : 1;
 	if (a->deadline != b->deadline)
 		return a->deadline < b->deadline ? -1 : 1;
-	if ((c = strcmp(aa->id, ba->id)) != 0)
-		return c;
+	if (aa->order != ba->order)
+		return aa->order < ba->order ? -1 : 1;
 	return a->level - b->level;
 }
 
@@ -2387,14 +2471,15 @@ choose_visitor(struct planner *pl, struct item *it, int k, int rank)
 	const struct account *a = &pl->v->accounts[it->account];
 	int best = -1;
 	long best_key[5] = { 0 }, key[5];
-	size_t i;
+	size_t n;
 
-	for (i = 0; i < pl->nvisitors; i++) {
+	for (n = 0; n < it->servers->count[rank]; n++) {
+		int i = it->servers->list[rank][n];
 		struct planner_visitor *p = &pl->visitors[i];
 		const struct visitor *src = &pl->v->visitors[p->index];
 		int joins, j;
 
-		if (serves(pl, p, a, it->level) != rank || !p->available[k])
+		if (!p->available[k])
 			continue;
 		it->anyone = 1;
 		joins = p->day_count > 0;
@@ -2405,7 +2490,7 @@ choose_visitor(struct planner *pl, struct item *it, int k, int rank)
 		} else if (!can_open(pl, p, k)) {
 			continue;
 		}
-		key[0] = pl->owner[it->account] == (int)i ? 0 : 1;
+		key[0] = pl->owner[it->account] == i ? 0 : 1;
 		key[1] = joins ? 0 : 1;
 		key[2] = a->region_id >= 0 && src->region_id == a->region_id ?
 		    0 : 1;
@@ -2415,11 +2500,35 @@ choose_visitor(struct planner *pl, struct item *it, int k, int rank)
 			if (key[j] != best_key[j])
 				break;
 		if (best < 0 || (j < 5 && key[j] < best_key[j])) {
-			best = (int)i;
+			best = i;
 			memcpy(best_key, key, sizeof(key));
 		}
 	}
 	return best;
+}
+
+/* Is every visitor of the list full (or away) on day k? */
+static void
+check_full(struct planner *pl, struct servers *s, int k, int rank)
+{
+	size_t n;
+
+	s->stamp[rank] = k + 1;
+	s->full[rank] = 1;
+	s->anyone[rank] = 0;
+	for (n = 0; n < s->count[rank]; n++) {
+		const struct planner_visitor *p =
+		    &pl->visitors[s->list[rank][n]];
+
+		if (!p->available[k])
+			continue;
+		s->anyone[rank] = 1;
+		if (p->day_count > 0 ? p->day_count < pl->config->per_day :
+		    can_open(pl, p, k)) {
+			s->full[rank] = 0;
+			return;
+		}
+	}
 }
 
 static void
@@ -2528,20 +2637,13 @@ static void
 server_names(const struct planner *pl, const struct item *it, int rank,
     char *out, size_t size)
 {
-	const struct account *a = &pl->v->accounts[it->account];
-	size_t i, shown_names = 0, total = 0;
+	size_t i, shown_names = 0, total = it->servers->count[rank];
 
 	out[0] = '\0';
-	for (i = 0; i < pl->nvisitors; i++) {
-		if (serves(pl, &pl->visitors[i], a, it->level) != rank)
-			continue;
-		total++;
-		if (shown_names < 3) {
-			append_text(out, size, "%s%s", shown_names ? ", " : "",
-			    pl->v->visitors[pl->visitors[i].index].name);
-			shown_names++;
-		}
-	}
+	for (i = 0; i < total && shown_names < 3; i++, shown_names++)
+		append_text(out, size, "%s%s", shown_names ? ", " : "",
+		    pl->v->visitors[pl->visitors[
+		    it->servers->list[rank][i]].index].name);
 	if (total > shown_names)
 		append_text(out, size, " and %zu more", total - shown_names);
 }
@@ -2589,8 +2691,10 @@ unplanned(struct planner *pl, const struct item *it, ka_date due,
 	} else if (it->open_days > 0 && it->leave_days == it->open_days) {
 		cause = 2;
 		server_names(pl, it, rank, names, sizeof(names));
-		snprintf(out->reason, sizeof(out->reason), "leave: %s away on "
-		    "every working day from %s on", names, open);
+		/* Cut, if the names are long, rather than overflow. */
+		out->reason[0] = '\0';
+		append_text(out->reason, sizeof(out->reason), "leave: %s away "
+		    "on every working day from %s on", names, open);
 	} else {
 		cause = 0;
 		if (it->full_days == 0)
@@ -2704,12 +2808,21 @@ plan_day(struct planner *pl, int k, size_t *open, size_t nopen)
 		for (i = 0; i < nopen; i++) {
 			struct item *it = &pl->items[open[i]];
 
+			struct servers *s;
+
 			if (it->placed || it->holiday ||
 			    (rank == 1 && !is_due(it, d)))
 				continue;
+			s = it->servers;
+			if (s->stamp[rank] == k + 1 && s->full[rank]) {
+				it->anyone |= s->anyone[rank];
+				continue;
+			}
 			chosen = choose_visitor(pl, it, k, rank);
 			if (chosen >= 0)
 				place(pl, it, k, chosen);
+			else
+				check_full(pl, s, k, rank);
 		}
 	for (i = 0; i < nopen; i++) {
 		struct item *it = &pl->items[open[i]];
@@ -2757,6 +2870,7 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 	plan->last = pl.last;
 	plan->per_day = config->per_day;
 	make_visitors(&pl);
+	make_servers(&pl);
 	make_items(&pl);
 	open = xcalloc(pl.nitems + 1, sizeof(*open));
 	for (k = 0; k < config->days; k++) {
@@ -2775,7 +2889,7 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 				open[nopen++] = i;
 		}
 		sort_planner = &pl;
-		qsort(open, nopen, sizeof(*open), item_compare);
+		sort(open, nopen, sizeof(*open), item_compare);
 		plan_day(&pl, k, open, nopen);
 	}
 	for (i = 0; i < pl.nitems; i++) {
@@ -2787,9 +2901,9 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 		if (!it->done && it->deadline <= pl.last)
 			unplanned(&pl, it, it->deadline, NULL);
 	}
-	qsort(plan->planned, plan->nplanned, sizeof(*plan->planned),
+	sort(plan->planned, plan->nplanned, sizeof(*plan->planned),
 	    planned_compare);
-	qsort(plan->unplanned, plan->nunplanned, sizeof(*plan->unplanned),
+	sort(plan->unplanned, plan->nunplanned, sizeof(*plan->unplanned),
 	    unplanned_compare);
 	plan->load = xcalloc(pl.nvisitors + 1, sizeof(*plan->load));
 	plan->nload = pl.nvisitors;
@@ -2808,7 +2922,7 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 		l->visits = p->visits;
 		l->capacity_visits = p->capacity_days * config->per_day;
 	}
-	qsort(plan->load, plan->nload, sizeof(*plan->load), load_compare);
+	sort(plan->load, plan->nload, sizeof(*plan->load), load_compare);
 	plan->due_in_horizon = plan->nplanned + plan->nunplanned;
 	for (i = 0; i < pl.nvisitors; i++) {
 		free(pl.visitors[i].available);
@@ -2818,6 +2932,7 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 	for (i = 0; i < pl.nitems; i++)
 		free(pl.items[i].anniversaries);
 	free(pl.items);
+	free_servers(&pl);
 	free(pl.visitors);
 	free(pl.owner);
 	free(open);
@@ -2994,7 +3109,7 @@ ka_visit_upcoming(ka_visit *v, int within, const int bands[3],
 		u->years = years;
 		u->description = e->description;
 	}
-	qsort(out, n, sizeof(*out), upcoming_compare);
+	sort(out, n, sizeof(*out), upcoming_compare);
 	*rows = out;
 	return n;
 }
@@ -3082,7 +3197,7 @@ ka_visit_invitees(ka_visit *v, struct ka_visit_invitee **rows)
 		r->rank = a->rank;
 		r->last_executive_visit = a->last_executive;
 		r->executive_visits = a->executive_visits;
-		qsort(a->contacts, a->ncontacts, sizeof(*a->contacts),
+		sort(a->contacts, a->ncontacts, sizeof(*a->contacts),
 		    contact_compare);
 		ka_buf_add(&contacts, "", 0);
 		for (j = 0; j < a->ncontacts; j++) {
@@ -3095,7 +3210,7 @@ ka_visit_invitees(ka_visit *v, struct ka_visit_invitee **rows)
 		ka_buf_free(&contacts);
 	}
 	sort_visit = v;
-	qsort(out, n, sizeof(*out), invitee_compare);
+	sort(out, n, sizeof(*out), invitee_compare);
 	*rows = out;
 	return n;
 }
@@ -3310,7 +3425,7 @@ ics_begin(struct ka_buf *out, const char *calendar_name)
 {
 	ics_raw(out, "BEGIN:VCALENDAR");
 	ics_raw(out, "VERSION:2.0");
-	ics_raw(out, "PRODID:-//ka-tools//ka-visit %s//EN", KA_VERSION);
+	ics_raw(out, "PRODID:-//ka-tools//ka-visit//EN");
 	ics_raw(out, "CALSCALE:GREGORIAN");
 	ics_raw(out, "METHOD:PUBLISH");
 	ics_text(out, "X-WR-CALNAME", calendar_name);
@@ -3528,7 +3643,7 @@ ka_visit_ics_invite(const ka_visit *v, const struct ka_visit_invitee *rows,
 		if (j == nowners)
 			owners[nowners++] = owner;
 	}
-	qsort(owners, nowners, sizeof(*owners), string_compare);
+	sort(owners, nowners, sizeof(*owners), string_compare);
 	names = file_names(owners, nowners);
 	ka_date_format(date, day);
 	for (i = 0; i < nowners && r == 0; i++) {
@@ -3636,7 +3751,7 @@ ka_visit_report(ka_visit *v, const ka_period *period, int within,
 
 		for (i = 0; i < kept; i++)
 			ids[i] = rows[i].customer_id;
-		qsort(ids, kept, sizeof(*ids), string_compare);
+		sort(ids, kept, sizeof(*ids), string_compare);
 		for (i = 0; i < kept; i++) {
 			if (previous == NULL || strcmp(previous, ids[i]) != 0)
 				report->overdue_accounts++;
@@ -3655,7 +3770,7 @@ ka_visit_report(ka_visit *v, const ka_period *period, int within,
 		order[nexec++] = (int)i;
 	}
 	sort_visit = v;
-	qsort(order, nexec, sizeof(*order), visitor_index_compare);
+	sort(order, nexec, sizeof(*order), visitor_index_compare);
 	report->executives = xcalloc(nexec + 1, sizeof(*report->executives));
 	report->nexecutives = nexec;
 	for (i = 0; i < nexec; i++) {

@@ -29,6 +29,9 @@
  *
  * Memory grows with accounts, visitors, events and the distinct days
  * each visitor visited, never with the number of rows of the log.
+ *
+ * One engine at a time: the sorts share a static context, so the
+ * engine is not for use from several threads at once.
  */
 #ifndef KA_VISIT_H
 #define KA_VISIT_H

@@ -465,6 +465,12 @@ ka_writer_integer(ka_writer *w, long long value)
 }
 
 void
+ka_writer_raw(ka_writer *w, const char *data, size_t length)
+{
+	put(w, data, length);
+}
+
+void
 ka_writer_end_row(ka_writer *w)
 {
 	if (w->format == KA_FORMAT_JSONL) {

@@ -44,6 +44,8 @@ void		 ka_writer_number(ka_writer *w, const char *text, size_t length);
 void		 ka_writer_decimal(ka_writer *w, ka_dec value, int places);
 void		 ka_writer_integer(ka_writer *w, long long value);
 void		 ka_writer_end_row(ka_writer *w);
+/* Bytes as they are, for documents that are not tables (reports). */
+void		 ka_writer_raw(ka_writer *w, const char *data, size_t length);
 /* Flushes, checks the close, renames into place; exits 1 on failure. */
 void		 ka_writer_close(ka_writer *w);
 

@@ -49,6 +49,7 @@ same() {
 	tail -n +2 "$demo"; done; } >"$tmp/big.csv"
 same jobs-demo "$tmp/big.csv" $as_of --period 2026 --compare yoy
 same jobs-score "$tmp/big.csv" $as_of --by region --score frequency,tenure
+same jobs-partial "$tmp/big.csv" --partial $as_of --period 2026 --stratify region
 # A bad amount on line 50000: the message names that line, not a line
 # of a piece; with --lenient the rejects file is written in order.
 awk -F, 'BEGIN { OFS = "," } NR == 50000 { $12 = "12.x" } { print }' \
@@ -60,6 +61,22 @@ same jobs-lenient "$tmp/bad.csv" $as_of --lenient
 awk -F, 'BEGIN { OFS = "," } NR > 1 { $2 = "\"" $2 "\n(a)\n(b)\n(c)\"" }
     { print }' "$tmp/big.csv" >"$tmp/quoted.csv"
 same jobs-quoted-breaks "$tmp/quoted.csv" $as_of --period ytd
+# The checks above prove nothing if ka-rank never cut the file: the
+# pieces run on threads, each fed through a pipe of its own.
+if command -v strace >/dev/null 2>&1; then
+	pipes=$(strace -f -e trace=pipe,pipe2 ka-rank -j 2 $as_of \
+	    "$tmp/big.csv" 2>&1 >/dev/null | grep -c '^\(\[pid *[0-9]*\] \)\?pipe')
+	threads=$(strace -f -e trace=clone,clone3 ka-rank -j 2 $as_of \
+	    "$tmp/big.csv" 2>&1 >/dev/null | grep -c 'clone')
+	if [ "$pipes" -ge 2 ] && [ "$threads" -ge 4 ]; then
+		echo "PASS rank-parallel/jobs-used ($pipes pipes, $threads threads)"
+	else
+		echo "FAIL rank-parallel/jobs-used"
+		echo "  -j 2 made $pipes pipes and $threads threads, not 2 and 4"
+	fi
+else
+	echo "SKIP rank-parallel/jobs-used: strace is not installed"
+fi
 
 # ---- --partial / --merge under GNU parallel ----
 

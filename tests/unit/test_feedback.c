@@ -72,7 +72,7 @@ run(struct ka_feedback_config *config, const char *csv, const char *accounts)
 	ka_reader *reader;
 	ka_record rec;
 	char error[1024];
-	int missing;
+	int missing = -1;
 
 	memset(&options, 0, sizeof(options));
 	fb = ka_feedback_new(config);

@@ -1,0 +1,711 @@
+#define _POSIX_C_SOURCE 200809L
+/*
+ * ka-report: the weekly key-account report for management.  One pass
+ * over the sales export feeds the ranking engine (common/ka_rank.c) for
+ * the period, the period before, the same period a year ago and the
+ * risk window, so every figure is one ka-rank gives on the same input.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ka_cli.h"
+#include "ka_date.h"
+#include "ka_decimal.h"
+#include "ka_display.h"
+#include "ka_keys.h"
+#include "ka_msg.h"
+#include "ka_rank.h"
+#include "ka_reader.h"
+#include "ka_rejects.h"
+#include "ka_report.h"
+#include "ka_roles.h"
+#include "ka_writer.h"
+
+/* ---- options ---- */
+
+enum {
+	OPT_PERIOD = KA_OPT_PROGRAM,
+	OPT_TOP,
+	OPT_LANG,
+	OPT_ASCII,
+	OPT_TITLE,
+	OPT_TO,
+	OPT_FROM,
+	OPT_SUBJECT,
+	OPT_FAIL_ON,
+	OPT_ABC,
+	OPT_RISK_WINDOW
+};
+
+static const struct option long_options[] = {
+	KA_COMMON_OPTIONS,
+	{ "period",	 required_argument, NULL, OPT_PERIOD },
+	{ "top",	 required_argument, NULL, OPT_TOP },
+	{ "lang",	 required_argument, NULL, OPT_LANG },
+	{ "ascii",	 no_argument,	    NULL, OPT_ASCII },
+	{ "title",	 required_argument, NULL, OPT_TITLE },
+	{ "to",		 required_argument, NULL, OPT_TO },
+	{ "from",	 required_argument, NULL, OPT_FROM },
+	{ "subject",	 required_argument, NULL, OPT_SUBJECT },
+	{ "fail-on",	 required_argument, NULL, OPT_FAIL_ON },
+	{ "abc",	 required_argument, NULL, OPT_ABC },
+	{ "risk-window", required_argument, NULL, OPT_RISK_WINDOW },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct options {
+	struct ka_cli	 cli;
+	const char	*period;
+	size_t		 top;
+	enum ka_report_lang lang;
+	int		 ascii;
+	const char	*title;
+	const char	*to, *from, *subject;
+	int		 format;	/* enum ka_report_format, or -1 */
+	int		 fail_at_risk, fail_lost;
+	const char	*abc;
+	int		 risk_days;
+};
+
+static void
+usage(int status)
+{
+	FILE *out = status == 0 ? stdout : stderr;
+
+	fprintf(out,
+"usage: ka-report [-O text|md|html|json|eml] [--period P] [--top N]\n"
+"                 [--lang en|zh] [--ascii] [--fail-on at-risk|lost]\n"
+"                 [options] [FILE...]\n"
+"\n"
+"The key-account report for a period (default: last-week before --as-of):\n"
+"headline, key accounts, movement, concentration, accounts at risk.\n"
+"\n"
+"  -O, --output-format F  text (default), md, html, json or eml; with -o\n"
+"                         the file's extension (.txt .md .html .json .eml)\n"
+"      --period P         the period reported (default last-week)\n"
+"      --top N            key accounts in the table (default 20)\n"
+"      --abc A,B          tier cut-offs in cumulative percent (80,95)\n"
+"      --risk-window N    days, or Nw/Nm, up to --as-of, used for\n"
+"                         lapsed, declining and lost accounts (default 52w)\n"
+"      --lang en|zh       labels and dates in English or Chinese\n"
+"      --ascii            plain ASCII sparklines and rules in text\n"
+"      --title TEXT       the report's title\n"
+"      --to ADDR, --from ADDR, --subject TEXT\n"
+"                         headers of the eml form (for sendmail -t)\n"
+"      --fail-on WHAT     exit 3 when at-risk accounts or lost accounts\n"
+"                         are in the report (repeatable)\n"
+"\n%s", ka_cli_common_help);
+	exit(status);
+}
+
+static int
+report_format(const char *name)
+{
+	static const char *const names[] = { "text", "md", "html", "json",
+		"eml" };
+	size_t i;
+
+	if (strcmp(name, "txt") == 0 || strcmp(name, "markdown") == 0)
+		return strcmp(name, "txt") == 0 ? KA_REPORT_TEXT : KA_REPORT_MD;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+format_from_path(const char *path)
+{
+	const char *dot;
+
+	if (path == NULL || (dot = strrchr(path, '.')) == NULL ||
+	    strchr(dot, '/') != NULL)
+		return -1;
+	if (strcmp(dot, ".htm") == 0)
+		return KA_REPORT_HTML;
+	return report_format(dot + 1);
+}
+
+/* "52w", "12m", "365" (days) as a number of days. */
+static int
+parse_window(const char *text)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (errno != 0 || n < 1 || n > 3660 || end == text)
+		return -1;
+	if (*end == 'w' && end[1] == '\0')
+		n *= 7;
+	else if (*end == 'm' && end[1] == '\0')
+		n = n * 365 / 12;
+	else if (*end == 'd' && end[1] == '\0')
+		;
+	else if (*end != '\0')
+		return -1;
+	return n > 3660 ? -1 : (int)n;
+}
+
+static void
+parse_options(struct options *o, int argc, char **argv)
+{
+	char *end;
+	long n;
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	ka_cli_init(&o->cli, "ka-report", usage);
+	o->top = 20;
+	o->format = -1;
+	o->risk_days = 52 * 7;
+	argv[0] = (char *)ka_program();
+	while ((opt = getopt_long(argc, argv, KA_COMMON_SHORT, long_options,
+	    NULL)) != -1) {
+		/* -O takes the report's formats, not the table formats. */
+		if (opt == 'O') {
+			if ((o->format = report_format(optarg)) < 0)
+				ka_cli_usage_error(&o->cli, "unknown output "
+				    "format \"%s\" (text, md, html, json, eml)",
+				    optarg);
+			continue;
+		}
+		if (ka_cli_option(&o->cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_PERIOD:
+			o->period = optarg;
+			break;
+		case OPT_TOP:
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || n < 1 || n > 100000)
+				ka_cli_usage_error(&o->cli, "bad --top \"%s\": "
+				    "give a number from 1", optarg);
+			o->top = (size_t)n;
+			break;
+		case OPT_LANG:
+			if (strcmp(optarg, "en") == 0)
+				o->lang = KA_LANG_EN;
+			else if (strcmp(optarg, "zh") == 0)
+				o->lang = KA_LANG_ZH;
+			else
+				ka_cli_usage_error(&o->cli, "bad --lang \"%s\" "
+				    "(en, zh)", optarg);
+			break;
+		case OPT_ASCII:
+			o->ascii = 1;
+			break;
+		case OPT_TITLE:
+			o->title = optarg;
+			break;
+		case OPT_TO:
+			o->to = optarg;
+			break;
+		case OPT_FROM:
+			o->from = optarg;
+			break;
+		case OPT_SUBJECT:
+			o->subject = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if (strcmp(optarg, "at-risk") == 0)
+				o->fail_at_risk = 1;
+			else if (strcmp(optarg, "lost") == 0)
+				o->fail_lost = 1;
+			else
+				ka_cli_usage_error(&o->cli, "bad --fail-on "
+				    "\"%s\" (at-risk, lost)", optarg);
+			break;
+		case OPT_ABC:
+			o->abc = optarg;
+			break;
+		case OPT_RISK_WINDOW:
+			if ((o->risk_days = parse_window(optarg)) < 0)
+				ka_cli_usage_error(&o->cli, "bad --risk-window "
+				    "\"%s\": give days, or weeks like 52w, or "
+				    "months like 12m", optarg);
+			break;
+		default:
+			usage(KA_EXIT_USAGE);
+		}
+	}
+	if (o->format < 0)
+		o->format = format_from_path(o->cli.output);
+	if (o->format < 0)
+		o->format = KA_REPORT_TEXT;
+}
+
+/* ---- processing ---- */
+
+enum engine_name { E_NOW, E_PREVIOUS, E_YEAR_AGO, E_RISK, E_COUNT };
+
+struct spark {
+	ka_period	 period[KA_REPORT_SPARK];
+	ka_date		 first, last;
+	ka_keys		*keys;
+	ka_dec		*sums;		/* KA_REPORT_SPARK per key */
+	size_t		 capacity;
+	ka_dec		 total[KA_REPORT_SPARK];
+	long		 key_column, amount_column, qty_column, price_column;
+	long		 date_column;
+};
+
+struct run {
+	struct options	*o;
+	ka_reader	*reader;
+	ka_rank		*engine[E_COUNT];
+	ka_date		 first[E_COUNT], last[E_COUNT];	/* what each reads */
+	ka_period	 period, previous, year_ago, window, before_window;
+	struct spark	 spark;
+	struct ka_rejects rejects;
+	unsigned long	 read, rejected, filtered;
+};
+
+static void
+configure(struct run *run, enum engine_name name, const ka_period *period,
+    const ka_period *compare)
+{
+	struct options *o = run->o;
+	struct ka_rank_config c;
+	char error[512];
+	enum ka_role missing;
+
+	ka_rank_config_init(&c);
+	c.as_of = o->cli.as_of;
+	c.has_period = 1;
+	c.period = *period;
+	if (compare != NULL) {
+		c.has_compare = 1;
+		c.compare = *compare;
+		snprintf(c.compare_text, sizeof(c.compare_text), "prev");
+	}
+	c.decimal_comma = o->cli.decimal_comma;
+	c.date_format = o->cli.date_format;
+	c.null_string = o->cli.null_string;
+	if (o->abc != NULL && ka_rank_parse_abc(&c, o->abc, error,
+	    sizeof(error)) < 0)
+		ka_cli_usage_error(&o->cli, "%s", error);
+	run->engine[name] = ka_rank_new(&c);
+	if (ka_rank_bind(run->engine[name], ka_reader_header(run->reader),
+	    &o->cli.roles, &missing) < 0)
+		ka_roles_require(&o->cli.roles, ka_reader_header(run->reader),
+		    missing);
+	run->first[name] = period->first;
+	run->last[name] = period->last;
+	if (compare != NULL) {
+		if (compare->first < run->first[name])
+			run->first[name] = compare->first;
+		if (compare->last > run->last[name])
+			run->last[name] = compare->last;
+	}
+}
+
+static void
+set_up(struct run *run)
+{
+	struct options *o = run->o;
+	struct spark *s = &run->spark;
+	const struct ka_roles *roles = &o->cli.roles;
+	char error[256];
+	int i;
+
+	if (ka_period_parse(o->period != NULL ? o->period : "last-week",
+	    o->cli.as_of, &run->period, error, sizeof(error)) < 0)
+		ka_cli_usage_error(&o->cli, "%s", error);
+	run->previous = ka_period_previous(&run->period);
+	run->year_ago = ka_period_year_ago(&run->period);
+	run->window.kind = KA_PERIOD_RANGE;
+	/* Risk looks at everything known: the window ends at --as-of. */
+	run->window.last = o->cli.as_of;
+	run->window.first = o->cli.as_of - o->risk_days + 1;
+	run->before_window = ka_period_previous(&run->window);
+
+	configure(run, E_NOW, &run->period, &run->previous);
+	configure(run, E_PREVIOUS, &run->previous, NULL);
+	configure(run, E_YEAR_AGO, &run->year_ago, NULL);
+	configure(run, E_RISK, &run->window, &run->before_window);
+
+	s->period[KA_REPORT_SPARK - 1] = run->period;
+	for (i = KA_REPORT_SPARK - 2; i >= 0; i--)
+		s->period[i] = ka_period_previous(&s->period[i + 1]);
+	s->first = s->period[0].first;
+	s->last = s->period[KA_REPORT_SPARK - 1].last;
+	s->keys = ka_keys_new();
+	s->key_column = roles->column[KA_ROLE_CUSTOMER_ID] >= 0 ?
+	    roles->column[KA_ROLE_CUSTOMER_ID] : roles->column[KA_ROLE_CUSTOMER];
+	s->amount_column = roles->column[KA_ROLE_AMOUNT];
+	s->qty_column = roles->column[KA_ROLE_QTY];
+	s->price_column = roles->column[KA_ROLE_UNIT_PRICE];
+	s->date_column = roles->column[KA_ROLE_DATE];
+	ka_roles_require(roles, ka_reader_header(run->reader), KA_ROLE_DATE);
+}
+
+static int
+field_decimal(const struct run *run, const ka_record *rec, long column,
+    ka_dec *value)
+{
+	const char *text;
+	size_t length;
+
+	if (column < 0 || (size_t)column >= rec->nfields)
+		return -1;
+	text = ka_field(rec, (size_t)column);
+	length = ka_field_length(rec, (size_t)column);
+	if (ka_cli_is_null(&run->o->cli, text, length))
+		return -1;
+	return ka_dec_parse(text, length, run->o->cli.decimal_comma, value) ==
+	    KA_DEC_OK ? 0 : -1;
+}
+
+/*
+ * Adds a row to the sparklines: the engines have already accepted it,
+ * so its values are known to be readable.
+ */
+static void
+add_spark(struct run *run, const ka_record *rec, ka_date date)
+{
+	struct spark *s = &run->spark;
+	const char *key;
+	size_t length, bucket;
+	ka_dec amount, qty, price;
+	uint32_t id;
+
+	if (date < s->first || date > s->last || s->key_column < 0)
+		return;
+	key = ka_field(rec, (size_t)s->key_column);
+	length = ka_field_length(rec, (size_t)s->key_column);
+	while (length > 0 && (*key == ' ' || *key == '\t'))
+		key++, length--;
+	while (length > 0 && (key[length - 1] == ' ' || key[length - 1] == '\t'))
+		length--;
+	if (length == 0 || ka_cli_is_null(&run->o->cli, key, length))
+		return;
+	if (s->amount_column >= 0) {
+		if (field_decimal(run, rec, s->amount_column, &amount) < 0)
+			return;
+	} else if (field_decimal(run, rec, s->qty_column, &qty) < 0 ||
+	    field_decimal(run, rec, s->price_column, &price) < 0 ||
+	    ka_dec_mul(qty, price, &amount) < 0) {
+		return;
+	}
+	for (bucket = 0; bucket < KA_REPORT_SPARK; bucket++)
+		if (ka_period_contains(&s->period[bucket], date))
+			break;
+	if (bucket == KA_REPORT_SPARK)
+		return;
+	id = ka_keys_intern(s->keys, key, length, NULL);
+	if (id >= s->capacity) {
+		size_t old = s->capacity;
+
+		s->capacity = s->capacity * 2 + 256;
+		s->sums = realloc(s->sums, s->capacity * KA_REPORT_SPARK *
+		    sizeof(*s->sums));
+		if (s->sums == NULL)
+			ka_die(KA_EXIT_DATA, "out of memory");
+		memset(s->sums + old * KA_REPORT_SPARK, 0,
+		    (s->capacity - old) * KA_REPORT_SPARK * sizeof(*s->sums));
+	}
+	/* The engines check overflow of far larger sums; these are parts. */
+	ka_dec_add(&s->sums[id * KA_REPORT_SPARK + bucket], amount);
+	ka_dec_add(&s->total[bucket], amount);
+}
+
+static void
+reject(struct run *run, const ka_record *rec, size_t column,
+    const char *message)
+{
+	if (!run->o->cli.lenient)
+		ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec->file, rec->line,
+		    message);
+	ka_rejects_add(&run->rejects, rec, column, message);
+	run->rejected++;
+}
+
+static void
+read_all(struct run *run)
+{
+	const struct spark *s = &run->spark;
+	enum ka_read_status status;
+	ka_record rec;
+	ka_date date;
+	char error[1024];
+	int got, passed, e;
+
+	while ((got = ka_reader_next(run->reader, &rec, &status)) > 0) {
+		int bad = 0;
+
+		run->read++;
+		if (status != KA_READ_OK) {
+			const char *message = ka_reader_error(run->reader);
+			const char *text = strstr(message, ": ");
+
+			reject(run, &rec, ka_reader_error_column(run->reader),
+			    text != NULL ? text + 2 : message);
+			continue;
+		}
+		passed = ka_filter_match(run->o->cli.filter, &rec, error,
+		    sizeof(error));
+		if (passed < 0)
+			ka_die(KA_EXIT_DATA, "%s", error);
+		if (!passed) {
+			run->filtered++;
+			continue;
+		}
+		if ((size_t)s->date_column >= rec.nfields ||
+		    ka_cli_date(&run->o->cli, ka_field(&rec,
+		    (size_t)s->date_column), ka_field_length(&rec,
+		    (size_t)s->date_column), &date) < 0) {
+			/* The engine words the message as ka-rank does. */
+			ka_rank_add(run->engine[E_NOW], &rec);
+			reject(run, &rec, ka_rank_error_column(
+			    run->engine[E_NOW]), ka_rank_error(
+			    run->engine[E_NOW]));
+			continue;
+		}
+		for (e = 0; e < E_COUNT && !bad; e++) {
+			if (date < run->first[e] || date > run->last[e])
+				continue;
+			switch (ka_rank_add(run->engine[e], &rec)) {
+			case KA_RANK_BAD:
+				reject(run, &rec, ka_rank_error_column(
+				    run->engine[e]), ka_rank_error(
+				    run->engine[e]));
+				bad = 1;
+				break;
+			case KA_RANK_FATAL:
+				ka_die(KA_EXIT_DATA, "%s",
+				    ka_rank_error(run->engine[e]));
+			default:
+				break;
+			}
+		}
+		if (!bad)
+			add_spark(run, &rec, date);
+	}
+	if (got < 0)
+		ka_die(KA_EXIT_DATA, "%s", ka_reader_error(run->reader));
+}
+
+static double
+to_double(ka_dec v)
+{
+	return ka_dec_to_double(v);
+}
+
+static void
+totals_of(ka_rank *engine, const ka_period *period,
+    struct ka_report_totals *t, int *has_margin)
+{
+	const struct ka_rank_row *rows;
+	size_t n, i, ranked;
+
+	memset(t, 0, sizeof(*t));
+	t->period = *period;
+	rows = ka_rank_rows(engine, &n);
+	ranked = ka_rank_ranked_count(engine);
+	for (i = 0; i < ranked; i++) {
+		ka_dec_add(&t->revenue, rows[i].revenue);
+		if (rows[i].has_margin)
+			ka_dec_add(&t->margin, rows[i].margin);
+		else
+			*has_margin = 0;
+		t->orders += rows[i].orders;
+	}
+	t->customers = ranked;
+}
+
+static const double *
+spark_of(const struct run *run, const char *key, double *out)
+{
+	const struct spark *s = &run->spark;
+	int64_t id = ka_keys_find(s->keys, key, strlen(key));
+	size_t k;
+
+	for (k = 0; k < KA_REPORT_SPARK; k++)
+		out[k] = id < 0 ? 0 : to_double(s->sums[(size_t)id *
+		    KA_REPORT_SPARK + k]);
+	return out;
+}
+
+static void
+build_report(struct run *run, struct ka_report *r)
+{
+	const struct ka_rank_row *rows;
+	struct ka_rank_summary summary;
+	ka_rank *now = run->engine[E_NOW], *risk = run->engine[E_RISK];
+	size_t n, i, ranked, k;
+	int has_margin = 1;
+	char error[512];
+
+	for (i = 0; i < E_COUNT; i++)
+		if (ka_rank_finish(run->engine[i], error, sizeof(error)) < 0)
+			ka_die(KA_EXIT_DATA, "%s", error);
+	memset(r, 0, sizeof(*r));
+	r->lang = run->o->lang;
+	r->ascii = run->o->ascii;
+	r->as_of = run->o->cli.as_of;
+	r->title = run->o->title;
+	r->top = run->o->top;
+	r->cut_a = 80;
+	r->cut_b = 95;
+	if (run->o->abc != NULL)
+		sscanf(run->o->abc, "%lf,%lf", &r->cut_a, &r->cut_b);
+	r->risk_window = run->window;
+
+	totals_of(now, &run->period, &r->current, &has_margin);
+	totals_of(run->engine[E_PREVIOUS], &run->previous, &r->previous,
+	    &has_margin);
+	totals_of(run->engine[E_YEAR_AGO], &run->year_ago, &r->year_ago,
+	    &has_margin);
+	r->has_margin = has_margin && ka_rank_has_role(now, KA_ROLE_COST);
+
+	rows = ka_rank_rows(now, &n);
+	ranked = ka_rank_ranked_count(now);
+	r->accounts = calloc(ranked + 1, sizeof(*r->accounts));
+	if (r->accounts == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	for (i = 0; i < ranked; i++) {
+		const struct ka_rank_row *row = &rows[i];
+		struct ka_report_account *a = &r->accounts[i];
+
+		a->customer_id = row->key;
+		a->customer = row->name;
+		a->tier = ka_rank_label(now, row->tier);
+		a->prev_tier = row->prev_tier >= 0 ?
+		    ka_rank_label(now, row->prev_tier) : "";
+		a->rank = (long)row->rank;
+		a->prev_rank = (long)row->prev_rank;
+		a->revenue = row->revenue;
+		a->prev_revenue = row->prev_revenue;
+		a->share = row->has_share ? to_double(row->share) : NAN;
+		a->cum_share = row->has_share ? to_double(row->cum_share) : NAN;
+		a->growth = row->has_growth ? to_double(row->growth) : NAN;
+		a->movement = ka_rank_movement_name(row->movement);
+		spark_of(run, row->key, a->spark);
+	}
+	r->naccounts = ranked;
+
+	ka_rank_summary(now, &summary);
+	r->hhi = summary.has_concentration ? to_double(summary.hhi) : 0;
+	for (k = 0; k < 3; k++)
+		r->top_share[k] = summary.has_share ?
+		    to_double(summary.top_share[k]) : 0;
+	r->movement[0] = summary.movement[KA_RANK_MOVE_NEW];
+	r->movement[1] = summary.movement[KA_RANK_MOVE_UP];
+	r->movement[2] = summary.movement[KA_RANK_MOVE_SAME];
+	r->movement[3] = summary.movement[KA_RANK_MOVE_DOWN];
+	r->movement[4] = summary.movement[KA_RANK_MOVE_LOST];
+
+	/* Lapsed or declining key accounts, and lost ones, of the window. */
+	rows = ka_rank_rows(risk, &n);
+	r->risks = calloc(n + 1, sizeof(*r->risks));
+	r->lost = calloc(n + 1, sizeof(*r->lost));
+	if (r->risks == NULL || r->lost == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	for (i = 0; i < n; i++) {
+		const struct ka_rank_row *row = &rows[i];
+
+		if (!row->present) {
+			struct ka_report_lost *x = &r->lost[r->nlost++];
+
+			x->customer_id = row->key;
+			x->customer = row->name;
+			x->prev_revenue = row->prev_revenue;
+			x->last_order = row->last_order;
+			continue;
+		}
+		if (row->tier < 0 || row->tier > 1 ||
+		    (row->risk & (KA_RANK_RISK_LAPSED |
+		    KA_RANK_RISK_DECLINING)) == 0)
+			continue;
+		{
+			struct ka_report_risk *k2 = &r->risks[r->nrisks++];
+			char text[64];
+
+			k2->customer_id = row->key;
+			k2->customer = row->name;
+			k2->tier = ka_rank_label(risk, row->tier);
+			k2->recency_days = row->recency_days;
+			k2->median_gap_days = row->has_median_gap ?
+			    to_double(row->median_gap_days) : NAN;
+			k2->growth = row->has_growth ? to_double(row->growth) :
+			    NAN;
+			ka_rank_risk_text(row->risk & (KA_RANK_RISK_LAPSED |
+			    KA_RANK_RISK_DECLINING), text, sizeof(text));
+			k2->risk = strdup(text);
+		}
+	}
+
+	for (k = 0; k < KA_REPORT_SPARK; k++) {
+		ka_period_format(&run->spark.period[k], r->spark_label[k],
+		    sizeof(r->spark_label[k]));
+		r->spark_total[k] = to_double(run->spark.total[k]);
+	}
+}
+
+static void
+free_report(struct ka_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrisks; i++)
+		free((char *)r->risks[i].risk);
+	free(r->risks);
+	free(r->lost);
+	free(r->accounts);
+}
+
+/* ---- main ---- */
+
+int
+main(int argc, char *argv[])
+{
+	struct options o;
+	struct run run;
+	struct ka_report report;
+	struct ka_buf out = { 0 };
+	ka_writer *writer;
+	int e, status = KA_EXIT_OK;
+
+	parse_options(&o, argc, argv);
+	memset(&run, 0, sizeof(run));
+	run.o = &o;
+	run.reader = ka_cli_open(&o.cli, argc - optind, argv + optind);
+	set_up(&run);
+	ka_rejects_open(&run.rejects, o.cli.lenient ? o.cli.rejects : NULL);
+	read_all(&run);
+	build_report(&run, &report);
+
+	if (o.format == KA_REPORT_EML)
+		ka_report_render_eml(&out, &report, o.from, o.to, o.subject);
+	else
+		ka_report_render(&out, &report, o.format);
+	writer = ka_writer_open(o.cli.output, KA_FORMAT_CSV);
+	ka_writer_raw(writer, out.text != NULL ? out.text : "", out.length);
+	ka_writer_close(writer);
+	ka_rejects_close(&run.rejects);
+	if (o.cli.lenient)
+		fprintf(stderr, "%s: rows read %lu = used %lu + filtered out "
+		    "%lu + rejected %lu\n", ka_program(), run.read,
+		    run.read - run.filtered - run.rejected, run.filtered,
+		    run.rejected);
+
+	if ((o.fail_at_risk && report.nrisks > 0) ||
+	    (o.fail_lost && report.nlost > 0))
+		status = KA_EXIT_ALERT;
+	free_report(&report);
+	ka_buf_free(&out);
+	for (e = 0; e < E_COUNT; e++)
+		ka_rank_free(run.engine[e]);
+	ka_keys_free(run.spark.keys);
+	free(run.spark.sums);
+	ka_reader_close(run.reader);
+	ka_filter_free(o.cli.filter);
+	return status;
+}
