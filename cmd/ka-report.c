@@ -645,6 +645,10 @@ build_report(struct run *run, struct ka_report *r)
 	for (k = 0; k < KA_REPORT_SPARK; k++) {
 		ka_period_format(&run->spark.period[k], r->spark_label[k],
 		    sizeof(r->spark_label[k]));
+		/* "2026-W47" reads as "W47" under a chart of weeks. */
+		if (run->period.kind == KA_PERIOD_WEEK)
+			memmove(r->spark_label[k], r->spark_label[k] + 5,
+			    strlen(r->spark_label[k] + 5) + 1);
 		r->spark_total[k] = to_double(run->spark.total[k]);
 	}
 }

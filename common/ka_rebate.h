@@ -22,7 +22,8 @@
  * to the day it falls on in every agreement instance of that customer
  * whose window (or, for growth, the same window a year earlier) and
  * scope hold it.  Memory grows with agreement instances times the days
- * of their validity up to --as-of, never with the number of rows.
+ * of their validity up to --as-of (times the pieces read at once, see
+ * ka_rebate_add_file()), never with the number of rows.
  *
  * Money: every rebate is computed exactly (a 128-bit integer at 10
  * decimal places) and rounded half away from zero to the cent once, as

@@ -104,7 +104,11 @@ ka_svg_lines(struct ka_buf *b, const char *title,
 		axis_number(label, sizeof(label), y);
 		text_at(b, LEFT - 6, py + 4, "end", label);
 	}
-	every = npoints > 12 ? (npoints + 11) / 12 : 1;
+	/* Labels about 7 characters wide need about 70 units each. */
+	every = 1;
+	while (npoints / every > 1 && plot_w / (double)((npoints + every - 1) /
+	    every) < 70)
+		every++;
 	for (i = 0; i < npoints && x_labels != NULL; i += every) {
 		x = LEFT + (npoints > 1 ? plot_w * (double)i /
 		    (double)(npoints - 1) : plot_w / 2);
@@ -165,7 +169,7 @@ ka_svg_pareto(struct ka_buf *b, const char *title, const double *cum_share,
 		ka_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" class=\"cutoff\" stroke-dasharray=\"5,4\"/>\n",
 		    LEFT, y, WIDTH - RIGHT, y);
-		text_at(b, WIDTH - RIGHT - 4, y - 4, "end", cutoff_labels[c]);
+		text_at(b, LEFT + 6, y - 4, "start", cutoff_labels[c]);
 	}
 	ka_buf_printf(b, "<polyline fill=\"none\" stroke=\"%s\" "
 	    "stroke-width=\"2.5\" class=\"pareto\" points=\"%.1f,%.1f",

@@ -258,7 +258,7 @@ struct ka_visit_load {
 	enum ka_visit_role role;
 	struct ka_visit_share share;
 	int		 working_days;	/* Mon-Fri minus holidays, days off */
-	int		 capacity_days;	/* share x working_days, rounded */
+	int		 capacity_days;	/* share x working_days, rounded half up */
 	int		 visiting_days;	/* days with a planned visit */
 	int		 visits;
 	int		 capacity_visits;	/* capacity_days x per_day */
@@ -267,7 +267,7 @@ struct ka_visit_load {
 struct ka_visit_plan {
 	ka_date		 first, last;
 	int		 per_day;
-	struct ka_visit_planned *planned;	/* by date, visitor, city, id */
+	struct ka_visit_planned *planned;	/* by date, visitor, id, level */
 	size_t		 nplanned;
 	struct ka_visit_unplanned *unplanned;	/* by tier, due, id */
 	size_t		 nunplanned;
@@ -278,8 +278,11 @@ struct ka_visit_plan {
 };
 
 /*
- * The greedy planner described in ka-visit(1) (PLANNING).  0, or -1
- * with a message (no visitors at all).
+ * The greedy planner described in ka-visit(1) (Planning): day by day,
+ * open visits by tier, never visited, deadline, id; the right role
+ * before stand-ins; owner, same city that day, home region, fewest
+ * visits, name.  Strings point into v.  0, or -1 with a message (no
+ * visitors at all).
  */
 int	 ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 	    struct ka_visit_plan *plan, char *error, size_t size);

@@ -172,6 +172,7 @@ def main():
             value = min(value, Decimal(agreement[9]))
         return value
 
+    os.makedirs(OUT, exist_ok=True)
     header = ["agreement_id", "customer_id", "valid_from", "valid_to",
               "basis", "scope", "method", "tiers", "settlement", "cap"]
     with open(os.path.join(OUT, "agreements.csv"), "w", newline="",

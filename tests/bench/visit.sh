@@ -116,7 +116,7 @@ measure() {
 
 echo
 echo "ka-visit (best of $runs runs; inputs generated in $data/visit-*)"
-printf '%-48s %8s %8s %8s\n' "command" seconds "peak MB" rows
+printf '%-54s %8s %8s %8s\n' "command" seconds "peak MB" rows
 for size in "2000 40" "20000 400"; do
 	set -- $size
 	make_inputs "$1" "$2"
@@ -136,7 +136,7 @@ for size in "2000 40" "20000 400"; do
 		label="$what: $1 accounts, $2 visitors"
 		[ "$what" = plan ] && label="$label, 13 weeks"
 		[ "$what" = status ] && label="$label, $log_rows visits"
-		printf '%-48s %8.2f %8.1f %8d\n' "$label" "${seconds[$name]}" \
+		printf '%-54s %8.2f %8.1f %8d\n' "$label" "${seconds[$name]}" \
 		    "$(awk -v m="${peak[$name]}" 'BEGIN { print m / 1024 }')" \
 		    $(($(wc -l <"$data/visit-out-$name.txt") - 1))
 	done
