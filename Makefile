@@ -19,7 +19,7 @@ WARNINGS := -Wall -Wextra -Werror
 CFLAGS	?= -O2 -g
 ALL_CFLAGS := -std=c11 $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) -Icommon \
 	-DKA_VERSION='"$(VERSION)"'
-LDLIBS	:= -lcsv -lpcre2-8 -lm
+LDLIBS	:= -lcsv -lpcre2-8 -lm -pthread
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_CFLAGS)
 
 LIB_SRC	:= $(wildcard common/*.c)

@@ -5,7 +5,10 @@
  * the period, the period before, the same period a year ago and the
  * risk window, so every figure is one ka-rank gives on the same input.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include "ka_reader.h"
 #include "ka_rejects.h"
 #include "ka_report.h"
+#include "ka_report_sections.h"
 #include "ka_roles.h"
 #include "ka_writer.h"
 
@@ -38,7 +42,20 @@ enum {
 	OPT_SUBJECT,
 	OPT_FAIL_ON,
 	OPT_ABC,
-	OPT_RISK_WINDOW
+	OPT_RISK_WINDOW,
+	OPT_ACCOUNTS,
+	OPT_VISITS,
+	OPT_EVENTS,
+	OPT_VISITORS,
+	OPT_FEEDBACK,
+	OPT_STOCK,
+	OPT_ORDERS,
+	OPT_PEAK,
+	OPT_LEAD,
+	OPT_REBATES,
+	OPT_SETTLED,
+	OPT_NEAR,
+	OPT_PROMOS
 };
 
 static const struct option long_options[] = {
@@ -54,6 +71,19 @@ static const struct option long_options[] = {
 	{ "fail-on",	 required_argument, NULL, OPT_FAIL_ON },
 	{ "abc",	 required_argument, NULL, OPT_ABC },
 	{ "risk-window", required_argument, NULL, OPT_RISK_WINDOW },
+	{ "accounts",	 required_argument, NULL, OPT_ACCOUNTS },
+	{ "visits",	 required_argument, NULL, OPT_VISITS },
+	{ "events",	 required_argument, NULL, OPT_EVENTS },
+	{ "visitors",	 required_argument, NULL, OPT_VISITORS },
+	{ "feedback",	 required_argument, NULL, OPT_FEEDBACK },
+	{ "stock",	 required_argument, NULL, OPT_STOCK },
+	{ "orders",	 required_argument, NULL, OPT_ORDERS },
+	{ "peak",	 required_argument, NULL, OPT_PEAK },
+	{ "lead",	 required_argument, NULL, OPT_LEAD },
+	{ "rebates",	 required_argument, NULL, OPT_REBATES },
+	{ "settled",	 required_argument, NULL, OPT_SETTLED },
+	{ "near",	 required_argument, NULL, OPT_NEAR },
+	{ "promos",	 required_argument, NULL, OPT_PROMOS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -69,6 +99,7 @@ struct options {
 	int		 fail_at_risk, fail_lost;
 	const char	*abc;
 	int		 risk_days;
+	struct ka_report_inputs in;	/* for the sections of other engines */
 };
 
 static void
@@ -98,6 +129,22 @@ usage(int status)
 "                         headers of the eml form (for sendmail -t)\n"
 "      --fail-on WHAT     exit 3 when at-risk accounts or lost accounts\n"
 "                         are in the report (repeatable)\n"
+"\n"
+"Sections from other engines, each shown when its input is given:\n"
+"      --accounts FILE    key accounts (ka-rank output) for the sections;\n"
+"                         default: the ranking of the risk window\n"
+"      --visits FILE      visits log: compliance, executive time (ka-visit)\n"
+"      --events FILE      account events ahead (with --visits)\n"
+"      --visitors FILE    visitors and their share of time (with --visits)\n"
+"      --feedback FILE    survey responses: reps to reassign (ka-feedback)\n"
+"      --stock FILE       stock levels: stock-outs ahead (ka-stock)\n"
+"      --orders FILE      open orders (with --stock)\n"
+"      --peak P           the peak checked by --stock (default next month)\n"
+"      --lead N           lead time for --stock, days or Nw (default 3w)\n"
+"      --rebates FILE     agreements: accruals, accounts near a tier\n"
+"      --settled FILE     rebates settled so far (with --rebates)\n"
+"      --near PCT         how near the next tier counts (default 10)\n"
+"      --promos FILE      promotions ended in the period (ka-promo)\n"
 "\n%s", ka_cli_common_help);
 	exit(status);
 }
@@ -164,6 +211,8 @@ parse_options(struct options *o, int argc, char **argv)
 	o->top = 20;
 	o->format = -1;
 	o->risk_days = 52 * 7;
+	o->in.lead_days = 21;
+	o->in.near_pct = 10;
 	argv[0] = (char *)ka_program();
 	while ((opt = getopt_long(argc, argv, KA_COMMON_SHORT, long_options,
 	    NULL)) != -1) {
@@ -231,10 +280,64 @@ parse_options(struct options *o, int argc, char **argv)
 				    "\"%s\": give days, or weeks like 52w, or "
 				    "months like 12m", optarg);
 			break;
+		case OPT_ACCOUNTS:
+			o->in.accounts = optarg;
+			break;
+		case OPT_VISITS:
+			o->in.visits = optarg;
+			break;
+		case OPT_EVENTS:
+			o->in.events = optarg;
+			break;
+		case OPT_VISITORS:
+			o->in.visitors = optarg;
+			break;
+		case OPT_FEEDBACK:
+			o->in.feedback = optarg;
+			break;
+		case OPT_STOCK:
+			o->in.stock = optarg;
+			break;
+		case OPT_ORDERS:
+			o->in.orders = optarg;
+			break;
+		case OPT_PEAK:
+			o->in.peak = optarg;
+			break;
+		case OPT_LEAD:
+			if ((o->in.lead_days = parse_window(optarg)) < 0)
+				ka_cli_usage_error(&o->cli, "bad --lead \"%s\": "
+				    "give days or weeks like 3w", optarg);
+			break;
+		case OPT_REBATES:
+			o->in.rebates = optarg;
+			break;
+		case OPT_SETTLED:
+			o->in.settled = optarg;
+			break;
+		case OPT_NEAR:
+			errno = 0;
+			o->in.near_pct = strtod(optarg, &end);
+			if (errno != 0 || *end != '\0' || o->in.near_pct < 0 ||
+			    o->in.near_pct > 1000)
+				ka_cli_usage_error(&o->cli, "bad --near \"%s\": "
+				    "give a percentage", optarg);
+			break;
+		case OPT_PROMOS:
+			o->in.promos = optarg;
+			break;
 		default:
 			usage(KA_EXIT_USAGE);
 		}
 	}
+	if ((o->in.events != NULL || o->in.visitors != NULL) &&
+	    o->in.visits == NULL)
+		ka_cli_usage_error(&o->cli, "--events and --visitors need "
+		    "--visits");
+	if ((o->in.orders != NULL || o->in.peak != NULL) && o->in.stock == NULL)
+		ka_cli_usage_error(&o->cli, "--orders and --peak need --stock");
+	if (o->in.settled != NULL && o->in.rebates == NULL)
+		ka_cli_usage_error(&o->cli, "--settled needs --rebates");
 	if (o->format < 0)
 		o->format = format_from_path(o->cli.output);
 	if (o->format < 0)
@@ -259,6 +362,11 @@ struct spark {
 struct run {
 	struct options	*o;
 	ka_reader	*reader;
+	int		 nfiles;
+	char *const	*files;
+	/* The risk engine reads on threads of its own, beside the main pass. */
+	int		 risk_apart;
+	int		*risk_done;	/* per file: read by the risk thread */
 	ka_rank		*engine[E_COUNT];
 	ka_date		 first[E_COUNT], last[E_COUNT];	/* what each reads */
 	ka_period	 period, previous, year_ago, window, before_window;
@@ -346,29 +454,49 @@ set_up(struct run *run)
 	ka_roles_require(roles, ka_reader_header(run->reader), KA_ROLE_DATE);
 }
 
+/*
+ * A value of a row the sparklines read.  The engines read only rows
+ * dated in their own periods, and twelve quarters or months reach
+ * further back than any of them, so a value no engine has seen may be
+ * bad: the message is then worded as ka-rank words it.
+ */
 static int
 field_decimal(const struct run *run, const ka_record *rec, long column,
-    ka_dec *value)
+    enum ka_role role, ka_dec *value, char *message, size_t size)
 {
-	const char *text;
-	size_t length;
+	const ka_record *header = ka_reader_header(run->reader);
+	enum ka_dec_status status = KA_DEC_EMPTY;
+	const char *text = "";
+	size_t length = 0;
 
-	if (column < 0 || (size_t)column >= rec->nfields)
-		return -1;
-	text = ka_field(rec, (size_t)column);
-	length = ka_field_length(rec, (size_t)column);
-	if (ka_cli_is_null(&run->o->cli, text, length))
-		return -1;
-	return ka_dec_parse(text, length, run->o->cli.decimal_comma, value) ==
-	    KA_DEC_OK ? 0 : -1;
+	if (column >= 0 && (size_t)column < rec->nfields) {
+		text = ka_field(rec, (size_t)column);
+		length = ka_field_length(rec, (size_t)column);
+		if (!ka_cli_is_null(&run->o->cli, text, length))
+			status = ka_dec_parse(text, length,
+			    run->o->cli.decimal_comma, value);
+	}
+	if (status == KA_DEC_OK)
+		return 0;
+	if (status == KA_DEC_EMPTY)
+		snprintf(message, size, "column %ld (%s): empty %s", column + 1,
+		    header != NULL ? ka_field(header, (size_t)column) : "",
+		    ka_role_name(role));
+	else
+		snprintf(message, size, "column %ld (%s): %s: \"%.*s\"",
+		    column + 1, header != NULL ? ka_field(header,
+		    (size_t)column) : "", ka_dec_status_text(status),
+		    (int)(length > 60 ? 60 : length), text);
+	return -1;
 }
 
 /*
- * Adds a row to the sparklines: the engines have already accepted it,
- * so its values are known to be readable.
+ * Adds a row to the sparklines.  Returns 0, or -1 with the column
+ * (1-based) and a message when a value cannot be read.
  */
-static void
-add_spark(struct run *run, const ka_record *rec, ka_date date)
+static int
+add_spark(struct run *run, const ka_record *rec, ka_date date,
+    size_t *column, char *message, size_t size)
 {
 	struct spark *s = &run->spark;
 	const char *key;
@@ -377,7 +505,7 @@ add_spark(struct run *run, const ka_record *rec, ka_date date)
 	uint32_t id;
 
 	if (date < s->first || date > s->last || s->key_column < 0)
-		return;
+		return 0;
 	key = ka_field(rec, (size_t)s->key_column);
 	length = ka_field_length(rec, (size_t)s->key_column);
 	while (length > 0 && (*key == ' ' || *key == '\t'))
@@ -385,20 +513,34 @@ add_spark(struct run *run, const ka_record *rec, ka_date date)
 	while (length > 0 && (key[length - 1] == ' ' || key[length - 1] == '\t'))
 		length--;
 	if (length == 0 || ka_cli_is_null(&run->o->cli, key, length))
-		return;
+		return 0;
 	if (s->amount_column >= 0) {
-		if (field_decimal(run, rec, s->amount_column, &amount) < 0)
-			return;
-	} else if (field_decimal(run, rec, s->qty_column, &qty) < 0 ||
-	    field_decimal(run, rec, s->price_column, &price) < 0 ||
-	    ka_dec_mul(qty, price, &amount) < 0) {
-		return;
+		*column = (size_t)s->amount_column + 1;
+		if (field_decimal(run, rec, s->amount_column, KA_ROLE_AMOUNT,
+		    &amount, message, size) < 0)
+			return -1;
+	} else {
+		*column = (size_t)s->qty_column + 1;
+		if (field_decimal(run, rec, s->qty_column, KA_ROLE_QTY, &qty,
+		    message, size) < 0)
+			return -1;
+		*column = (size_t)s->price_column + 1;
+		if (field_decimal(run, rec, s->price_column,
+		    KA_ROLE_UNIT_PRICE, &price, message, size) < 0)
+			return -1;
+		if (ka_dec_mul(qty, price, &amount) < 0) {
+			snprintf(message, size, "column %zu (%s): qty x "
+			    "unit_price is out of range", *column,
+			    ka_field(ka_reader_header(run->reader),
+			    *column - 1));
+			return -1;
+		}
 	}
 	for (bucket = 0; bucket < KA_REPORT_SPARK; bucket++)
 		if (ka_period_contains(&s->period[bucket], date))
 			break;
 	if (bucket == KA_REPORT_SPARK)
-		return;
+		return 0;
 	id = ka_keys_intern(s->keys, key, length, NULL);
 	if (id >= s->capacity) {
 		size_t old = s->capacity;
@@ -414,6 +556,7 @@ add_spark(struct run *run, const ka_record *rec, ka_date date)
 	/* The engines check overflow of far larger sums; these are parts. */
 	ka_dec_add(&s->sums[id * KA_REPORT_SPARK + bucket], amount);
 	ka_dec_add(&s->total[bucket], amount);
+	return 0;
 }
 
 static void
@@ -427,6 +570,85 @@ reject(struct run *run, const ka_record *rec, size_t column,
 	run->rejected++;
 }
 
+/*
+ * The risk window covers a year or two of rows, far more than the other
+ * engines: on a machine with two cores it reads the files on threads of
+ * its own (ka_rank_add_file) while the main pass feeds the rest.  Only
+ * where nothing needs a message in between: plain regular files, no
+ * --where, no --encoding, not --lenient.
+ */
+static int
+risk_can_read_apart(const struct run *run)
+{
+	const struct options *o = run->o;
+	struct stat st;
+	int i;
+
+	if (run->nfiles == 0 || ka_filter_count(o->cli.filter) > 0 ||
+	    o->cli.read.encoding != NULL || o->cli.read.no_header ||
+	    o->cli.lenient || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return 0;
+	for (i = 0; i < run->nfiles; i++)
+		if (strcmp(run->files[i], "-") == 0 ||
+		    stat(run->files[i], &st) < 0 || !S_ISREG(st.st_mode))
+			return 0;
+	return 1;
+}
+
+static void *
+read_risk(void *argument)
+{
+	struct run *run = argument;
+	struct ka_reader_options options = run->o->cli.read;
+	int i;
+
+	options.progress = 0;
+	for (i = 0; i < run->nfiles; i++)
+		run->risk_done[i] = ka_rank_add_file(run->engine[E_RISK],
+		    run->files[i], &options, ka_reader_delimiter(run->reader),
+		    2);
+	return NULL;
+}
+
+/* Files the risk thread could not take: read again, for it alone. */
+static void
+read_risk_rest(struct run *run)
+{
+	enum ka_read_status status;
+	ka_reader *reader;
+	ka_record rec;
+	int i, got;
+
+	for (i = 0; i < run->nfiles; i++) {
+		const char *file[1];
+
+		if (run->risk_done[i])
+			continue;
+		file[0] = run->files[i];
+		reader = ka_reader_open(file, 1, &run->o->cli.read);
+		if (reader == NULL)
+			exit(KA_EXIT_DATA);
+		while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
+			if (status != KA_READ_OK)
+				ka_die(KA_EXIT_DATA, "%s",
+				    ka_reader_error(reader));
+			switch (ka_rank_add(run->engine[E_RISK], &rec)) {
+			case KA_RANK_BAD:
+				ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec.file,
+				    rec.line, ka_rank_error(run->engine[E_RISK]));
+			case KA_RANK_FATAL:
+				ka_die(KA_EXIT_DATA, "%s",
+				    ka_rank_error(run->engine[E_RISK]));
+			default:
+				break;
+			}
+		}
+		if (got < 0)
+			ka_die(KA_EXIT_DATA, "%s", ka_reader_error(reader));
+		ka_reader_close(reader);
+	}
+}
+
 static void
 read_all(struct run *run)
 {
@@ -436,7 +658,17 @@ read_all(struct run *run)
 	ka_date date;
 	char error[1024];
 	int got, passed, e;
+	size_t column;
+	pthread_t risk_thread;
 
+	run->risk_apart = risk_can_read_apart(run);
+	if (run->risk_apart) {
+		run->risk_done = calloc((size_t)run->nfiles, sizeof(int));
+		if (run->risk_done == NULL)
+			ka_die(KA_EXIT_DATA, "out of memory");
+		if (pthread_create(&risk_thread, NULL, read_risk, run) != 0)
+			run->risk_apart = 0;
+	}
 	while ((got = ka_reader_next(run->reader, &rec, &status)) > 0) {
 		int bad = 0;
 
@@ -469,7 +701,8 @@ read_all(struct run *run)
 			continue;
 		}
 		for (e = 0; e < E_COUNT && !bad; e++) {
-			if (date < run->first[e] || date > run->last[e])
+			if (date < run->first[e] || date > run->last[e] ||
+			    (e == E_RISK && run->risk_apart))
 				continue;
 			switch (ka_rank_add(run->engine[e], &rec)) {
 			case KA_RANK_BAD:
@@ -485,11 +718,17 @@ read_all(struct run *run)
 				break;
 			}
 		}
-		if (!bad)
-			add_spark(run, &rec, date);
+		if (!bad && add_spark(run, &rec, date, &column, error,
+		    sizeof(error)) < 0)
+			reject(run, &rec, column, error);
 	}
 	if (got < 0)
 		ka_die(KA_EXIT_DATA, "%s", ka_reader_error(run->reader));
+	if (run->risk_apart) {
+		pthread_join(risk_thread, NULL);
+		read_risk_rest(run);
+		free(run->risk_done);
+	}
 }
 
 static double
@@ -653,11 +892,113 @@ build_report(struct run *run, struct ka_report *r)
 	}
 }
 
+/*
+ * The key accounts the sections work with: --accounts, else the ranking
+ * of the risk window written to a temporary file (customer_id,
+ * customer, tier, rank, as ka-rank writes them).
+ */
+static char *
+accounts_file(struct run *run)
+{
+	static const char *const names[] = { "customer_id", "customer",
+		"tier", "rank" };
+	const struct ka_rank_row *rows;
+	const char *dir = getenv("TMPDIR");
+	ka_rank *risk = run->engine[E_RISK];
+	ka_writer *w;
+	size_t n, i, ranked;
+	char *path;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((path = malloc(strlen(dir) + 32)) == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	sprintf(path, "%s/ka-report-accounts.XXXXXX", dir);
+	if ((fd = mkstemp(path)) < 0)
+		ka_die(KA_EXIT_DATA, "%s: %s", path, strerror(errno));
+	close(fd);
+	w = ka_writer_open(path, KA_FORMAT_CSV);
+	ka_writer_header(w, names, 4);
+	rows = ka_rank_rows(risk, &n);
+	ranked = ka_rank_ranked_count(risk);
+	for (i = 0; i < ranked; i++) {
+		ka_writer_string(w, rows[i].key);
+		ka_writer_string(w, rows[i].name);
+		ka_writer_string(w, ka_rank_label(risk, rows[i].tier));
+		ka_writer_integer(w, (long long)rows[i].rank);
+		ka_writer_end_row(w);
+	}
+	ka_writer_close(w);
+	return path;
+}
+
+static void
+add_sections(struct run *run, struct ka_report *r)
+{
+	struct options *o = run->o;
+	struct ka_report_inputs *in = &o->in;
+	int (*const make[])(const struct ka_report_inputs *,
+	    struct ka_report_section *, char *, size_t) = {
+		ka_report_visits, ka_report_feedback, ka_report_stock,
+		ka_report_rebates, ka_report_promos };
+	const char *wanted[5];
+	char error[1024], *temporary = NULL;
+	size_t i;
+	int rc;
+
+	wanted[0] = in->visits;
+	wanted[1] = in->feedback;
+	wanted[2] = in->stock;
+	wanted[3] = in->rebates;
+	wanted[4] = in->promos;
+	for (i = 0; i < 5 && wanted[i] == NULL; i++)
+		;
+	if (i == 5)
+		return;
+	in->sales = (const char *const *)run->files;
+	in->nsales = (size_t)run->nfiles;
+	in->read = &o->cli.read;
+	in->roles = &o->cli.roles;
+	in->decimal_comma = o->cli.decimal_comma;
+	in->date_format = o->cli.date_format;
+	in->null_string = o->cli.null_string;
+	in->as_of = o->cli.as_of;
+	in->period = run->period;
+	in->lang = o->lang;
+	if (in->accounts == NULL)
+		in->accounts = temporary = accounts_file(run);
+	r->sections = calloc(5, sizeof(*r->sections));
+	if (r->sections == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	for (i = 0; i < 5; i++) {
+		if (wanted[i] == NULL)
+			continue;
+		rc = make[i](in, &r->sections[r->nsections], error,
+		    sizeof(error));
+		if (rc < 0) {
+			if (temporary != NULL)
+				unlink(temporary);
+			ka_die(rc == -2 ? KA_EXIT_USAGE : KA_EXIT_DATA, "%s",
+			    error);
+		}
+		r->nsections++;
+	}
+	if (temporary != NULL) {
+		unlink(temporary);
+		free(temporary);
+		in->accounts = NULL;
+	}
+}
+
 static void
 free_report(struct ka_report *r)
 {
 	size_t i;
 
+	for (i = 0; i < r->nsections; i++)
+		ka_section_free(&r->sections[i]);
+	free(r->sections);
 	for (i = 0; i < r->nrisks; i++)
 		free((char *)r->risks[i].risk);
 	free(r->risks);
@@ -680,11 +1021,14 @@ main(int argc, char *argv[])
 	parse_options(&o, argc, argv);
 	memset(&run, 0, sizeof(run));
 	run.o = &o;
+	run.nfiles = argc - optind;
+	run.files = argv + optind;
 	run.reader = ka_cli_open(&o.cli, argc - optind, argv + optind);
 	set_up(&run);
 	ka_rejects_open(&run.rejects, o.cli.lenient ? o.cli.rejects : NULL);
 	read_all(&run);
 	build_report(&run, &report);
+	add_sections(&run, &report);
 
 	if (o.format == KA_REPORT_EML)
 		ka_report_render_eml(&out, &report, o.from, o.to, o.subject);

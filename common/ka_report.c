@@ -1,9 +1,12 @@
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ka_mime.h"
+#include "ka_msg.h"
 #include "ka_report.h"
 #include "ka_svg.h"
 #include "ka_utf8.h"
@@ -1321,4 +1324,122 @@ ka_report_render_eml(struct ka_buf *out, const struct ka_report *r,
 	ka_buf_free(&text);
 	ka_buf_free(&html);
 	ka_buf_free(&default_subject);
+}
+
+/* ---- sections of other engines ---- */
+
+static char *
+copy_text(const char *text)
+{
+	char *copy = strdup(text != NULL ? text : "");
+
+	if (copy == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	return copy;
+}
+
+static char *
+vformat(const char *format, va_list args)
+{
+	struct ka_buf b = { 0 };
+	va_list again;
+	int n;
+
+	va_copy(again, args);
+	n = vsnprintf(NULL, 0, format, again);
+	va_end(again);
+	if (n < 0)
+		return copy_text("");
+	b.text = malloc((size_t)n + 1);
+	if (b.text == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	vsnprintf(b.text, (size_t)n + 1, format, args);
+	return b.text;
+}
+
+static void *
+grow_array(void *array, size_t count, size_t size)
+{
+	/* Arrays grow one element at a time: sections are short. */
+	array = realloc(array, (count + 1) * size);
+	if (array == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	return array;
+}
+
+void
+ka_section_init(struct ka_report_section *s, const char *id,
+    const char *title)
+{
+	memset(s, 0, sizeof(*s));
+	s->id = copy_text(id);
+	s->title = copy_text(title);
+}
+
+void
+ka_section_line(struct ka_report_section *s, const char *format, ...)
+{
+	va_list args;
+
+	s->lines = grow_array(s->lines, s->nlines, sizeof(*s->lines));
+	va_start(args, format);
+	s->lines[s->nlines++] = vformat(format, args);
+	va_end(args);
+}
+
+void
+ka_section_columns(struct ka_report_section *s, const char *const *names,
+    const int *numeric, size_t ncolumns)
+{
+	size_t i;
+	int *flags;
+
+	s->columns = calloc(ncolumns + 1, sizeof(*s->columns));
+	flags = calloc(ncolumns + 1, sizeof(*flags));
+	if (s->columns == NULL || flags == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	for (i = 0; i < ncolumns; i++) {
+		s->columns[i] = copy_text(names[i]);
+		flags[i] = numeric != NULL ? numeric[i] : 0;
+	}
+	s->numeric = flags;
+	s->ncolumns = ncolumns;
+}
+
+void
+ka_section_cell(struct ka_report_section *s, const char *format, ...)
+{
+	size_t ncells = s->nrows * s->ncolumns, filled;
+	va_list args;
+
+	/* nrows counts complete rows; the cell after them starts one. */
+	filled = s->ncolumns > 0 ? ncells + s->pending : 0;
+	s->cells = grow_array(s->cells, filled, sizeof(*s->cells));
+	va_start(args, format);
+	s->cells[filled] = vformat(format, args);
+	va_end(args);
+	if (++s->pending == s->ncolumns) {
+		s->pending = 0;
+		s->nrows++;
+	}
+}
+
+void
+ka_section_free(struct ka_report_section *s)
+{
+	size_t i, ncells = s->nrows * s->ncolumns + s->pending;
+
+	free((char *)s->id);
+	free((char *)s->title);
+	for (i = 0; i < s->nlines; i++)
+		free((char *)s->lines[i]);
+	free(s->lines);
+	for (i = 0; i < s->ncolumns; i++)
+		free((char *)s->columns[i]);
+	free(s->columns);
+	free((int *)s->numeric);
+	for (i = 0; i < ncells; i++)
+		free((char *)s->cells[i]);
+	free(s->cells);
+	memset(s, 0, sizeof(*s));
 }

@@ -13,6 +13,8 @@
 #include "ka_date.h"
 #include "ka_decimal.h"
 #include "ka_display.h"
+#include "ka_reader.h"
+#include "ka_roles.h"
 
 #define KA_REPORT_SPARK 12	/* periods in a sparkline */
 
@@ -86,6 +88,7 @@ struct ka_report_section {
 	size_t		 ncolumns;
 	const char	**cells;	/* nrows x ncolumns */
 	size_t		 nrows;
+	size_t		 pending;	/* cells of a row not yet complete */
 };
 
 struct ka_report {
@@ -123,6 +126,50 @@ struct ka_report {
 	struct ka_report_section *sections;
 	size_t		 nsections;
 };
+
+/*
+ * What a section of another engine needs to compute itself: the sales
+ * files and how to read them, the key accounts, the report's dates, and
+ * the section's own inputs from the command line.  A section reads what
+ * it needs itself (a second pass over the sales where it needs sales):
+ * the sections cost time only when asked for.
+ */
+struct ka_report_inputs {
+	const char *const *sales;	/* the sales files; "-" is refused */
+	size_t		 nsales;
+	const struct ka_reader_options *read;
+	const struct ka_roles *roles;	/* --col overrides of the sales */
+	int		 decimal_comma;
+	const char	*date_format;
+	const char	*null_string;
+	const char	*accounts;	/* key accounts: customer_id, tier, rank */
+	ka_date		 as_of;
+	ka_period	 period;	/* the report's period */
+	enum ka_report_lang lang;
+	/* The section's own inputs; NULL when not given. */
+	const char	*visits, *events, *visitors;	/* --visits ... */
+	const char	*feedback;			/* --feedback */
+	const char	*stock, *orders;		/* --stock, --orders */
+	const char	*peak;				/* --peak P */
+	int		 lead_days;			/* --lead */
+	const char	*rebates, *settled;		/* --rebates, --settled */
+	double		 near_pct;			/* --near */
+	const char	*promos;			/* --promos */
+};
+
+/*
+ * Building a section: strings are copied, so callers may pass buffers.
+ * Cells are added row by row, ncolumns to a row.
+ */
+void	ka_section_init(struct ka_report_section *s, const char *id,
+	    const char *title);
+void	ka_section_line(struct ka_report_section *s, const char *format, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	ka_section_columns(struct ka_report_section *s,
+	    const char *const *names, const int *numeric, size_t ncolumns);
+void	ka_section_cell(struct ka_report_section *s, const char *format, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	ka_section_free(struct ka_report_section *s);
 
 /* The band of an HHI value: "unconcentrated", "moderate", "high". */
 const char	*ka_report_hhi_band(double hhi);

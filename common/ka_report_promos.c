@@ -1,0 +1,14 @@
+/* Placeholder until the promos section lands: refuses, never pretends. */
+#include <stdio.h>
+
+#include "ka_report_sections.h"
+
+int
+ka_report_promos(const struct ka_report_inputs *in, struct ka_report_section *out,
+    char *error, size_t size)
+{
+	(void)in;
+	(void)out;
+	snprintf(error, size, "the promos section is not built yet");
+	return -2;
+}
