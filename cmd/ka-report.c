@@ -106,6 +106,7 @@ static void
 usage(int status)
 {
 	FILE *out = status == 0 ? stdout : stderr;
+	const char *line, *end;
 
 	fprintf(out,
 "usage: ka-report [-O text|md|html|json|eml] [--period P] [--top N]\n"
@@ -145,7 +146,14 @@ usage(int status)
 "      --settled FILE     rebates settled so far (with --rebates)\n"
 "      --near PCT         how near the next tier counts (default 10)\n"
 "      --promos FILE      promotions ended in the period (ka-promo)\n"
-"\n%s", ka_cli_common_help);
+"\n");
+	/* The shared -O line names the table formats; the report's is above. */
+	for (line = ka_cli_common_help; *line != '\0'; line = end) {
+		end = strchr(line, '\n');
+		end = end != NULL ? end + 1 : line + strlen(line);
+		if (strncmp(line, "  -O, --output-format", 21) != 0)
+			fwrite(line, 1, (size_t)(end - line), out);
+	}
 	exit(status);
 }
 
@@ -169,12 +177,20 @@ format_from_path(const char *path)
 {
 	const char *dot;
 
+	char lower[16];
+	size_t i;
+
 	if (path == NULL || (dot = strrchr(path, '.')) == NULL ||
-	    strchr(dot, '/') != NULL)
+	    strchr(dot, '/') != NULL || strlen(dot + 1) >= sizeof(lower))
 		return -1;
-	if (strcmp(dot, ".htm") == 0)
+	/* REPORT.HTML from a Windows share is HTML too. */
+	for (i = 0; dot[i + 1] != '\0'; i++)
+		lower[i] = (char)(dot[i + 1] >= 'A' && dot[i + 1] <= 'Z' ?
+		    dot[i + 1] - 'A' + 'a' : dot[i + 1]);
+	lower[i] = '\0';
+	if (strcmp(lower, "htm") == 0)
 		return KA_REPORT_HTML;
-	return report_format(dot + 1);
+	return report_format(lower);
 }
 
 /* "52w", "12m", "365" (days) as a number of days. */
