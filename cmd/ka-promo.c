@@ -7,11 +7,13 @@
  * each with the method that produced it.  `history` sums that up per
  * account and mechanic.  The engine is common/ka_promo.c.
  */
+#define _POSIX_C_SOURCE 200809L	/* sysconf */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ka_cli.h"
 #include "ka_date.h"
@@ -52,6 +54,7 @@ static const struct option long_options[] = {
 	{ "off-invoice", no_argument,	    NULL, OPT_OFF_INVOICE },
 	{ "by",		 required_argument, NULL, OPT_BY },
 	{ "fail-on",	 required_argument, NULL, OPT_FAIL_ON },
+	{ "jobs",	 required_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -70,6 +73,7 @@ struct options {
 	const char	*by_text;
 	unsigned	 by;
 	unsigned	 fail_on;
+	int		 jobs;		/* pieces of a large file at once */
 };
 
 static void
@@ -81,7 +85,7 @@ usage(int status)
 "usage: ka-promo evaluate -p FILE [-a FILE] [-b pre|yoy|control] [--weeks N]\n"
 "                [--post-weeks N] [--min-control N] [--period P]\n"
 "                [--margin-pct P] [--off-invoice] [--fail-on FLAG,...]\n"
-"                [options] [FILE...]\n"
+"                [-j N] [options] [FILE...]\n"
 "       ka-promo history -p FILE [--by LIST] [the same options] [FILE...]\n"
 "\n"
 "Measures promotions per account against the sales in FILE: actual sales\n"
@@ -108,6 +112,8 @@ usage(int status)
 "      --fail-on FLAG,... exit 3 when a row has a flag: negative-roi,\n"
 "                         dip-exceeds-lift, too-short-baseline, no-baseline,\n"
 "                         short-post, overlap, nested-overlap, yoy-promoted\n"
+"  -j, --jobs N           read a large file in N pieces at once (default:\n"
+"                         the number of processors)\n"
 "\n%s", ka_cli_common_help);
 	exit(status);
 }
@@ -163,6 +169,7 @@ parse_options(struct options *o, int argc, char *argv[])
 	memset(o, 0, sizeof(*o));
 	ka_cli_init(&o->cli, "ka-promo", usage);
 	ka_promo_config_init(&o->config);
+	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (argc < 2)
 		ka_cli_usage_error(&o->cli, "missing command: evaluate or "
 		    "history");
@@ -179,7 +186,7 @@ parse_options(struct options *o, int argc, char *argv[])
 		ka_cli_usage_error(&o->cli, "unknown command \"%s\": expected "
 		    "evaluate or history", argv[1]);
 	while ((opt = ka_cli_next_option(&o->cli, argc - 1, argv + 1,
-	    KA_COMMON_SHORT "p:a:b:", long_options)) != -1) {
+	    KA_COMMON_SHORT "p:a:b:j:", long_options)) != -1) {
 		switch (opt) {
 		case 'p':
 			o->promos = optarg;
@@ -230,6 +237,9 @@ parse_options(struct options *o, int argc, char *argv[])
 			break;
 		case OPT_FAIL_ON:
 			parse_fail_on(o, optarg);
+			break;
+		case 'j':
+			o->jobs = count_argument(o, "--jobs", optarg, 1, 1024);
 			break;
 		default:
 			usage(KA_EXIT_USAGE);
@@ -420,14 +430,19 @@ print_counts(const struct options *o, const ka_promo *promo,
 
 /* ---- main ---- */
 
+/*
+ * The engine and the reader live until exit, also when a bad row ends
+ * the program from deep inside: reachable from here, they are no leak.
+ */
+static ka_promo *engine;
+static ka_reader *sales;
+
 int
 main(int argc, char *argv[])
 {
 	struct options o;
 	struct ka_rejects rejects;
-	ka_reader *reader;
 	ka_writer *writer;
-	ka_promo *promo;
 	enum ka_role missing;
 	char error[2048];
 	int status, alerted;
@@ -437,29 +452,33 @@ main(int argc, char *argv[])
 	ka_rejects_open(&rejects, o.cli.lenient ? o.cli.rejects : NULL);
 	if (o.cli.lenient)
 		o.config.rejects = &rejects;
-	promo = ka_promo_new(&o.config);
-	load_files(&o, promo);
-	reader = ka_cli_open(&o.cli, argc - optind, argv + optind);
-	if (ka_promo_bind(promo, ka_reader_header(reader), &o.cli.roles,
+	engine = ka_promo_new(&o.config);
+	load_files(&o, engine);
+	sales = ka_cli_open(&o.cli, argc - optind, argv + optind);
+	if (ka_promo_bind(engine, ka_reader_header(sales), &o.cli.roles,
 	    &missing) < 0)
-		ka_roles_require(&o.cli.roles, ka_reader_header(reader),
+		ka_roles_require(&o.cli.roles, ka_reader_header(sales),
 		    missing);
-	read_sales(&o, promo, reader, &rejects);
-	if ((status = ka_promo_finish(promo, error, sizeof(error))) != 0)
+	/* One large file: in pieces on every core, when it can be. */
+	if (argc - optind != 1 || strcmp(argv[optind], "-") == 0 ||
+	    !ka_promo_add_file(engine, argv[optind], &o.cli.read,
+	    ka_reader_delimiter(sales), o.jobs))
+		read_sales(&o, engine, sales, &rejects);
+	if ((status = ka_promo_finish(engine, error, sizeof(error))) != 0)
 		ka_die(status, "%s", error);
 	writer = ka_writer_open(o.cli.output, ka_cli_output_format(&o.cli,
-	    reader));
+	    sales));
 	if (o.command == EVALUATE)
-		ka_promo_write_evaluate(promo, writer);
+		ka_promo_write_evaluate(engine, writer);
 	else
-		ka_promo_write_history(promo, writer, o.by);
+		ka_promo_write_history(engine, writer, o.by);
 	ka_writer_close(writer);
 	ka_rejects_close(&rejects);
-	print_counts(&o, promo, &rejects,
+	print_counts(&o, engine, &rejects,
 	    o.cli.roles.column[KA_ROLE_AMOUNT] >= 0);
-	alerted = alert(&o, promo);
-	ka_reader_close(reader);
-	ka_promo_free(promo);
+	alerted = alert(&o, engine);
+	ka_reader_close(sales);
+	ka_promo_free(engine);
 	ka_filter_free(o.cli.filter);
 	return alerted ? KA_EXIT_ALERT : KA_EXIT_OK;
 }

@@ -334,7 +334,8 @@ parse_options(struct options *o, int argc, char **argv)
 		case OPT_NEAR:
 			errno = 0;
 			o->in.near_pct = strtod(optarg, &end);
-			if (errno != 0 || *end != '\0' || o->in.near_pct < 0 ||
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    isnan(o->in.near_pct) || o->in.near_pct < 0 ||
 			    o->in.near_pct > 1000)
 				ka_cli_usage_error(&o->cli, "bad --near \"%s\": "
 				    "give a percentage", optarg);

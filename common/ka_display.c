@@ -96,17 +96,45 @@ ka_display_money(ka_dec value, int places, char *out, size_t size)
 	return strlen(out);
 }
 
+/*
+ * Percentages round half away from zero, as ka_dec and ka-rank do:
+ * printf's "%.1f" rounds -6.25 to "-6.2" (to even), where the same
+ * figure from ka-rank's 2-decimal output rounds to "-6.3".  The digits
+ * are printed with six more places and rounded as decimal text, so a
+ * 2-decimal value such as 12.35 (12.3499... in binary) gives 12.4.
+ */
 size_t
 ka_display_percent(double value, int places, int signed_form, char *out,
     size_t size)
 {
-	int n;
+	char digits[400];
+	size_t length, keep, i;
+	int n, carry;
 
-	if (isnan(value) || isinf(value))
+	if (isnan(value) || isinf(value) || places < 0 || places > 6) {
 		n = snprintf(out, size, "n/a");
-	else
-		n = snprintf(out, size, signed_form ? "%+.*f%%" : "%.*f%%",
-		    places, value);
+		return n < 0 ? 0 : (size_t)n;
+	}
+	snprintf(digits + 1, sizeof(digits) - 1, "%.*f", places + 6,
+	    fabs(value));
+	digits[0] = '0';	/* room for a carry: 99.96 -> 100.0 */
+	length = strlen(digits);
+	keep = length - 6 - (places == 0 ? 1 : 0);
+	carry = digits[length - 6] >= '5';
+	digits[keep] = '\0';
+	for (i = keep; carry && i-- > 0;) {
+		if (digits[i] == '.')
+			continue;
+		if (digits[i] == '9') {
+			digits[i] = '0';
+		} else {
+			digits[i]++;
+			carry = 0;
+		}
+	}
+	n = snprintf(out, size, "%s%s%%", value < 0 ? "-" : signed_form ?
+	    "+" : "", digits[0] == '0' && digits[1] != '.' &&
+	    digits[1] != '\0' ? digits + 1 : digits);
 	return n < 0 ? 0 : (size_t)n;
 }
 

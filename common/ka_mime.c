@@ -62,15 +62,32 @@ ka_mime_header_words(struct ka_buf *out, const char *value)
 	size_t length = strlen(value), start = 0, end, n;
 
 	if (plain_ascii(value)) {
-		ka_buf_puts(out, value);
+		/* Folded at spaces to keep lines within 78 characters
+		   (RFC 5322 2.1.1), counting "Subject: " before the first. */
+		size_t column = 9, word;
+
+		for (start = 0; start < length; start = end) {
+			end = start + 1;
+			while (end < length && value[end] != ' ')
+				end++;
+			word = end - start;
+			if (start > 0 && value[start] == ' ' &&
+			    column + word > 78) {
+				ka_buf_puts(out, "\r\n");
+				column = 0;
+			}
+			ka_buf_add(out, value + start, word);
+			column += word;
+		}
 		return;
 	}
-	/* Each word holds at most 45 bytes: 60 base64 characters, so a
-	 * word stays within 75 characters; words never split a character. */
+	/* Each word holds at most 42 bytes: 56 base64 characters, a word
+	 * of 68, so "Subject: " and a word stay within 78 characters (and
+	 * a word within RFC 2047's 75); words never split a character. */
 	while (start < length) {
 		end = start;
 		while (end < length && end - start + (n = char_length(value +
-		    end)) <= 45)
+		    end)) <= 42)
 			end += n;
 		if (start > 0)
 			ka_buf_puts(out, "\r\n ");
@@ -78,6 +95,79 @@ ka_mime_header_words(struct ka_buf *out, const char *value)
 		ka_base64(out, value + start, end - start, 0);
 		ka_buf_puts(out, "?=");
 		start = end;
+	}
+}
+
+/* One address: a display name is encoded, the <address> kept as is. */
+static void
+one_address(struct ka_buf *out, const char *text, size_t length)
+{
+	struct ka_buf name = { 0 };
+	const char *angle;
+	size_t name_length;
+
+	while (length > 0 && (*text == ' ' || *text == '\t'))
+		text++, length--;
+	while (length > 0 && (text[length - 1] == ' ' ||
+	    text[length - 1] == '\t'))
+		length--;
+	angle = memchr(text, '<', length);
+	ka_buf_add(&name, text, angle != NULL ? (size_t)(angle - text) : 0);
+	if (angle == NULL || name.length == 0 || plain_ascii(name.text)) {
+		ka_buf_add(out, text, length);
+		ka_buf_free(&name);
+		return;
+	}
+	name_length = name.length;
+	while (name_length > 0 && name.text[name_length - 1] == ' ')
+		name_length--;
+	if (name_length >= 2 && name.text[0] == '"' &&
+	    name.text[name_length - 1] == '"') {
+		memmove(name.text, name.text + 1, name_length - 2);
+		name_length -= 2;
+	}
+	name.text[name_length] = '\0';
+	ka_mime_header_words(out, name.text);
+	ka_buf_puts(out, " ");
+	ka_buf_add(out, angle, length - (size_t)(angle - text));
+	ka_buf_free(&name);
+}
+
+/*
+ * From: and To: hold addresses ("张经理 <boss@example.com>, ops@..."):
+ * only the display names may be encoded words (RFC 2047 section 5), or
+ * sendmail -t finds no recipient.  Commas inside quotes or <> do not
+ * separate addresses.
+ */
+static void
+address_words(struct ka_buf *out, const char *value)
+{
+	const char *p = value, *start;
+	int quoted = 0, angle = 0;
+
+	/* A line break would start a header of its own: encode it all. */
+	for (start = value; *start != '\0'; start++)
+		if ((unsigned char)*start < 0x20) {
+			ka_mime_header_words(out, value);
+			return;
+		}
+	while (*p != '\0') {
+		for (start = p; *p != '\0'; p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (!quoted && *p == '<')
+				angle = 1;
+			else if (!quoted && *p == '>')
+				angle = 0;
+			else if (!quoted && !angle && *p == ',')
+				break;
+		}
+		one_address(out, start, (size_t)(p - start));
+		/* One address a line: a list stays within 78 columns. */
+		if (*p == ',') {
+			ka_buf_puts(out, ",\r\n ");
+			p++;
+		}
 	}
 }
 
@@ -108,12 +198,12 @@ ka_mime_write(struct ka_buf *out, const struct ka_mime_message *m)
 	ka_date_to_ymd(m->date, &year, &month, &day);
 	if (m->from != NULL) {
 		ka_buf_puts(out, "From: ");
-		ka_mime_header_words(out, m->from);
+		address_words(out, m->from);
 		ka_buf_puts(out, "\r\n");
 	}
 	if (m->to != NULL) {
 		ka_buf_puts(out, "To: ");
-		ka_mime_header_words(out, m->to);
+		address_words(out, m->to);
 		ka_buf_puts(out, "\r\n");
 	}
 	ka_buf_puts(out, "Subject: ");

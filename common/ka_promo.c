@@ -17,15 +17,23 @@
  * sales: baselines keep enough blocks for the worst case, and after the
  * pass the blocks are chosen with what the rows said.
  */
+#define _GNU_SOURCE	/* pread, F_SETPIPE_SZ */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ka_keys.h"
 #include "ka_msg.h"
+#include "ka_progress.h"
 #include "ka_promo.h"
 
 __extension__ typedef __int128 wide;
@@ -1980,10 +1988,8 @@ week_of(ka_date d)
 }
 
 static int
-add_week(struct account *a, ka_date d, ka_dec revenue)
+add_week_at(struct account *a, long w, ka_dec revenue)
 {
-	long w = week_of(d);
-
 	if (a->nweeks == 0) {
 		a->weeks = xcalloc(16, sizeof(*a->weeks));
 		a->week0 = w;
@@ -2008,6 +2014,12 @@ add_week(struct account *a, ka_date d, ka_dec revenue)
 	}
 	return __builtin_add_overflow(a->weeks[w - a->week0], revenue,
 	    &a->weeks[w - a->week0]) ? -1 : 0;
+}
+
+static int
+add_week(struct account *a, ka_date d, ka_dec revenue)
+{
+	return add_week_at(a, week_of(d), revenue);
 }
 
 /*
@@ -2304,6 +2316,14 @@ ka_promo_add(ka_promo *p, const ka_record *rec)
 		id = (uint32_t)found;
 	}
 	a = &p->accounts[id];
+	/* The name from its first row that has one, needed or not. */
+	if (a->treated && a->name == NULL &&
+	    p->column[KA_ROLE_CUSTOMER] >= 0 &&
+	    p->key_role != KA_ROLE_CUSTOMER) {
+		field_text(p, rec, KA_ROLE_CUSTOMER, &text, &length);
+		if (length > 0)
+			a->name = xstrndup(text, length);
+	}
 	need = a->treated && d >= a->need_first && d <= a->need_last;
 	control_need = p->control != NULL && d >= p->control_first &&
 	    (size_t)(d - p->control_first) / 7 < p->control_weeks;
@@ -2315,18 +2335,13 @@ ka_promo_add(ka_promo *p, const ka_record *rec)
 	if (read_values(p, rec, &v) < 0)
 		return KA_PROMO_BAD;
 	seen_row(p, a, d);
-	if (a->row_region == NONE && p->column[KA_ROLE_REGION] >= 0) {
+	/* Only the control group asks for it; pieces never intern. */
+	if (a->row_region == NONE && p->config.baseline == KA_PROMO_CONTROL &&
+	    p->column[KA_ROLE_REGION] >= 0) {
 		field_text(p, rec, KA_ROLE_REGION, &text, &length);
 		if (length > 0)
 			a->row_region = ka_keys_intern(p->region_keys, text,
 			    length, &added);
-	}
-	if (a->treated && a->name == NULL &&
-	    p->column[KA_ROLE_CUSTOMER] >= 0 &&
-	    p->key_role != KA_ROLE_CUSTOMER) {
-		field_text(p, rec, KA_ROLE_CUSTOMER, &text, &length);
-		if (length > 0)
-			a->name = xstrndup(text, length);
 	}
 	if (history_need && add_week(a, d, v.revenue) < 0)
 		goto overflow;
@@ -2342,6 +2357,445 @@ overflow:
 	set_error(p, 0, "%s:%lu: a sum is out of range", rec->file,
 	    rec->line);
 	return KA_PROMO_FATAL;
+}
+
+/* ---- one file in pieces, on every core ---- */
+
+#define PIECE_MIN	(4u << 20)	/* smaller files are read in one go */
+#define PIECE_SEARCH	(64u << 10)	/* how far to look for a line end */
+#define MAX_JOBS	16
+
+/* What the pieces share, under lock. */
+struct shared {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 changed;
+	int		 abort;		/* one piece failed: all stop */
+	int		 finished;	/* readers done */
+	uint64_t	 fed;		/* bytes handed to the readers */
+};
+
+struct piece {
+	ka_promo	*engine;
+	struct ka_reader_options options;
+	int		 file;		/* the input, read with pread */
+	off_t		 from, to;	/* bytes [from, to) of it */
+	int		 pipe_read, pipe_write;
+	char		 name[32];	/* "/dev/fd/N" of pipe_read */
+	struct shared	*shared;
+	int		 failed;
+};
+
+/*
+ * An engine for one piece: the promotions, keys, pairs and layout are
+ * p's, shared and only read during the pass; what a pass writes (the
+ * accounts' dates, names and weeks, the evaluations' sums, the counts,
+ * what the rows say of skus and categories) is the piece's own.
+ */
+static ka_promo *
+piece_engine(const ka_promo *p)
+{
+	ka_promo *q = xcalloc(1, sizeof(*q));
+	size_t n = ka_keys_count(p->account_keys), i;
+
+	*q = *p;
+	q->accounts = xcalloc(n, sizeof(*q->accounts));
+	if (n > 0)
+		memcpy(q->accounts, p->accounts, n * sizeof(*q->accounts));
+	q->caccounts = n;
+	for (i = 0; i < n; i++) {
+		q->accounts[i].first = q->accounts[i].last = KA_DATE_NONE;
+		q->accounts[i].weeks = NULL;
+		q->accounts[i].nweeks = 0;
+	}
+	q->evals = xcalloc(p->nevals, sizeof(*q->evals));
+	if (p->nevals > 0)
+		memcpy(q->evals, p->evals, p->nevals * sizeof(*q->evals));
+	q->cevals = p->nevals;
+	for (i = 0; i < p->nevals; i++) {
+		q->evals[i].now = xcalloc(slots(&p->evals[i]),
+		    sizeof(struct sums));
+		q->evals[i].ago = p->evals[i].ago == NULL ? NULL :
+		    xcalloc(slots(&p->evals[i]), sizeof(struct sums));
+	}
+	memset(&q->sku_category, 0, sizeof(q->sku_category));
+	memset(&q->counts, 0, sizeof(q->counts));
+	q->data_first = q->data_last = KA_DATE_NONE;
+	q->error[0] = '\0';
+	return q;
+}
+
+/* Frees what piece_engine() gave q of its own. */
+static void
+piece_free(const ka_promo *p, ka_promo *q)
+{
+	size_t i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < q->caccounts; i++) {
+		if (q->accounts[i].name != p->accounts[i].name)
+			free(q->accounts[i].name);
+		free(q->accounts[i].weeks);
+	}
+	free(q->accounts);
+	for (i = 0; i < q->cevals; i++) {
+		free(q->evals[i].now);
+		free(q->evals[i].ago);
+	}
+	free(q->evals);
+	map_free(&q->sku_category);
+	free(q);
+}
+
+/* Adds piece q into p; pieces come in input order, as one pass reads. */
+static int
+absorb(ka_promo *p, ka_promo *q)
+{
+	size_t i, k;
+
+	for (i = 0; i < q->caccounts; i++) {
+		struct account *a = &p->accounts[i], *b = &q->accounts[i];
+
+		if (b->first != KA_DATE_NONE && (a->first == KA_DATE_NONE ||
+		    b->first < a->first))
+			a->first = b->first;
+		if (b->last != KA_DATE_NONE && (a->last == KA_DATE_NONE ||
+		    b->last > a->last))
+			a->last = b->last;
+		if (a->name == NULL && b->name != NULL) {
+			/* The name changes hands: q must not free it. */
+			a->name = b->name;
+			b->name = NULL;
+		}
+		for (k = 0; k < b->nweeks; k++)
+			if (b->weeks[k] != 0 && add_week_at(a,
+			    b->week0 + (long)k, b->weeks[k]) < 0)
+				return -1;
+	}
+	for (i = 0; i < q->cevals; i++) {
+		struct eval *e = &p->evals[i], *f = &q->evals[i];
+
+		for (k = 0; k < slots(e); k++) {
+			if (sums_merge(&e->now[k], &f->now[k]) < 0)
+				return -1;
+			if (e->ago != NULL && sums_merge(&e->ago[k],
+			    &f->ago[k]) < 0)
+				return -1;
+		}
+	}
+	for (i = 0; i < q->sku_category.size; i++)
+		if (q->sku_category.values[i] != NONE &&
+		    map_get(&p->sku_category, q->sku_category.keys[i]) == NONE)
+			map_put(&p->sku_category, q->sku_category.keys[i], 1);
+	if (q->data_first != KA_DATE_NONE && (p->data_first == KA_DATE_NONE ||
+	    q->data_first < p->data_first))
+		p->data_first = q->data_first;
+	if (q->data_last != KA_DATE_NONE && (p->data_last == KA_DATE_NONE ||
+	    q->data_last > p->data_last))
+		p->data_last = q->data_last;
+	p->counts.read += q->counts.read;
+	p->counts.used += q->counts.used;
+	p->counts.unused += q->counts.unused;
+	p->counts.filtered += q->counts.filtered;
+	return 0;
+}
+
+static void
+signal_finished(struct shared *s, int failed)
+{
+	pthread_mutex_lock(&s->lock);
+	if (failed)
+		s->abort = 1;
+	s->finished++;
+	pthread_cond_signal(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int
+aborted(struct shared *s)
+{
+	int a;
+
+	pthread_mutex_lock(&s->lock);
+	a = s->abort;
+	pthread_mutex_unlock(&s->lock);
+	return a;
+}
+
+/* The piece's bytes into its pipe, so that a reader takes them as a file. */
+static void *
+feed_piece(void *arg)
+{
+	struct piece *p = arg;
+	off_t at = p->from;
+	sigset_t pipe_signal;
+	char *buffer = malloc(1u << 20);
+
+	/* A reader that stops early closes the pipe: EPIPE, not a signal. */
+	sigemptyset(&pipe_signal);
+	sigaddset(&pipe_signal, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
+	while (buffer != NULL && at < p->to) {
+		size_t want = (size_t)(p->to - at) < (1u << 20) ?
+		    (size_t)(p->to - at) : (1u << 20);
+		ssize_t n = pread(p->file, buffer, want, at), done = 0, k;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		while (done < n) {
+			k = write(p->pipe_write, buffer + done,
+			    (size_t)(n - done));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				goto out;
+			done += k;
+		}
+		pthread_mutex_lock(&p->shared->lock);
+		p->shared->fed += (uint64_t)n;
+		pthread_mutex_unlock(&p->shared->lock);
+		at += n;
+	}
+out:
+	if (at < p->to) {
+		pthread_mutex_lock(&p->shared->lock);
+		p->shared->abort = 1;
+		pthread_mutex_unlock(&p->shared->lock);
+	}
+	free(buffer);
+	close(p->pipe_write);
+	p->pipe_write = -1;
+	return NULL;
+}
+
+/* Every record of the piece into its engine; any trouble stops all. */
+static void *
+read_piece(void *arg)
+{
+	struct piece *p = arg;
+	const char *names[1] = { p->name };
+	enum ka_read_status status;
+	enum ka_promo_verdict verdict;
+	ka_reader *reader;
+	ka_record rec;
+	unsigned long n = 0;
+	int got;
+
+	reader = ka_reader_open(names, 1, &p->options);
+	close(p->pipe_read);
+	p->pipe_read = -1;
+	if (reader == NULL) {
+		p->failed = 1;
+		signal_finished(p->shared, 1);
+		return NULL;
+	}
+	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
+		if ((++n & 4095) == 0 && aborted(p->shared))
+			break;
+		if (status != KA_READ_OK) {
+			got = -1;
+			break;
+		}
+		verdict = ka_promo_add(p->engine, &rec);
+		if (verdict == KA_PROMO_BAD || verdict == KA_PROMO_FATAL) {
+			got = -1;
+			break;
+		}
+	}
+	if (got < 0)
+		p->failed = 1;
+	ka_reader_close(reader);
+	signal_finished(p->shared, p->failed);
+	return NULL;
+}
+
+/* The first line end after at; -1 when none near, or (stop_at_quote) a
+   quote comes first, so a line might go on inside quotes. */
+static off_t
+line_end_after(int file, off_t at, off_t size, int stop_at_quote)
+{
+	char *buffer = malloc(PIECE_SEARCH);
+	ssize_t n, i;
+	off_t end = -1;
+
+	if (buffer == NULL)
+		return -1;
+	n = pread(file, buffer, PIECE_SEARCH, at);
+	for (i = 0; i < n; i++) {
+		if (buffer[i] == '"' && stop_at_quote)
+			break;
+		if (buffer[i] == '\n') {
+			end = at + i + 1 <= size ? at + i + 1 : -1;
+			break;
+		}
+	}
+	free(buffer);
+	return end;
+}
+
+static void
+wait_for_pieces(struct shared *s, int readers, int wanted, uint64_t total)
+{
+	struct ka_progress progress;
+	struct timespec until;
+	uint64_t fed;
+
+	memset(&progress, 0, sizeof(progress));
+	ka_progress_start(&progress, wanted, total);
+	pthread_mutex_lock(&s->lock);
+	while (s->finished < readers) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200 * 1000 * 1000;
+		if (until.tv_nsec >= 1000 * 1000 * 1000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000 * 1000 * 1000;
+		}
+		pthread_cond_timedwait(&s->changed, &s->lock, &until);
+		fed = s->fed;
+		pthread_mutex_unlock(&s->lock);
+		ka_progress_update(&progress, fed);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	ka_progress_finish(&progress);
+}
+
+int
+ka_promo_add_file(ka_promo *p, const char *path,
+    const struct ka_reader_options *options, int delimiter, int jobs)
+{
+	struct piece pieces[MAX_JOBS];
+	pthread_t readers[MAX_JOBS], feeders[MAX_JOBS];
+	struct shared shared;
+	unsigned char start[2];
+	struct stat st;
+	off_t header_end, size, cut[MAX_JOBS + 1];
+	int file, i, started = 0, done = 0;
+
+	if (jobs > MAX_JOBS)
+		jobs = MAX_JOBS;
+	/* Only the plain case: every other one reads in one pass. */
+	if (jobs < 2 || !p->bound || p->dynamic || p->intern_all ||
+	    p->control != NULL || p->config.rejects != NULL ||
+	    p->config.reconcile || options->encoding != NULL ||
+	    options->no_header || options->force_libcsv || delimiter == 0 ||
+	    (p->config.filter != NULL && ka_filter_count(p->config.filter) > 0))
+		return 0;
+	if ((file = open(path, O_RDONLY)) < 0)
+		return 0;
+	if (fstat(file, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)PIECE_MIN || pread(file, start, 2, 0) != 2 ||
+	    (start[0] == 0xff && start[1] == 0xfe) ||
+	    (start[0] == 0xfe && start[1] == 0xff)) {
+		close(file);
+		return 0;
+	}
+	size = st.st_size;
+	/* A header with a quote might span lines: read it the usual way. */
+	header_end = line_end_after(file, 0, size, 1);
+	/* Pieces of at least half PIECE_MIN: fewer of them if need be. */
+	if (header_end >= 0 && (size - header_end) / jobs <
+	    (off_t)PIECE_MIN / 2)
+		jobs = (int)((size - header_end) / ((off_t)PIECE_MIN / 2));
+	if (header_end < 0 || jobs < 2) {
+		close(file);
+		return 0;
+	}
+	cut[0] = header_end;
+	cut[jobs] = size;
+	for (i = 1; i < jobs; i++) {
+		off_t target = header_end + (size - header_end) / jobs * i;
+
+		/*
+		 * A cut inside a quoted field leaves the piece before it
+		 * with an open quote: that piece fails, and so the file is
+		 * read in one pass after all.
+		 */
+		cut[i] = line_end_after(file, target - 1, size, 0);
+		if (cut[i] < 0 || cut[i] <= cut[i - 1] || cut[i] >= size) {
+			close(file);
+			return 0;
+		}
+	}
+	memset(pieces, 0, sizeof(pieces));
+	memset(&shared, 0, sizeof(shared));
+	pthread_mutex_init(&shared.lock, NULL);
+	pthread_cond_init(&shared.changed, NULL);
+	for (i = 0; i < jobs; i++) {
+		struct piece *q = &pieces[i];
+		int fds[2];
+
+		q->file = file;
+		q->from = cut[i];
+		q->to = cut[i + 1];
+		q->options = *options;
+		q->options.no_header = 1;
+		q->options.delimiter = delimiter;
+		q->options.progress = 0;
+		q->shared = &shared;
+		q->pipe_read = q->pipe_write = -1;
+		if (pipe(fds) < 0)
+			break;
+		q->pipe_read = fds[0];
+		q->pipe_write = fds[1];
+#ifdef F_SETPIPE_SZ
+		fcntl(q->pipe_write, F_SETPIPE_SZ, 1 << 20);
+#endif
+		snprintf(q->name, sizeof(q->name), "/dev/fd/%d", q->pipe_read);
+		if (access(q->name, R_OK) < 0)
+			break;
+		q->engine = piece_engine(p);
+	}
+	if (i == jobs) {
+		for (started = 0; started < jobs; started++) {
+			if (pthread_create(&feeders[started], NULL, feed_piece,
+			    &pieces[started]) != 0)
+				break;
+			if (pthread_create(&readers[started], NULL, read_piece,
+			    &pieces[started]) != 0) {
+				/* Nobody will read: the feeder gets EPIPE. */
+				close(pieces[started].pipe_read);
+				pieces[started].pipe_read = -1;
+				pthread_join(feeders[started], NULL);
+				break;
+			}
+		}
+		wait_for_pieces(&shared, started, options->progress,
+		    (uint64_t)(size - header_end));
+		for (i = 0; i < started; i++) {
+			pthread_join(readers[i], NULL);
+			pthread_join(feeders[i], NULL);
+		}
+		done = started == jobs && !shared.abort;
+		for (i = 0; done && i < jobs; i++)
+			done = !pieces[i].failed;
+		/*
+		 * Into a fresh engine first, so that a sum out of range
+		 * leaves p as it was and the one pass says where.
+		 */
+		if (done) {
+			ka_promo *whole = piece_engine(p);
+
+			for (i = 0; done && i < jobs; i++)
+				done = absorb(whole, pieces[i].engine) == 0;
+			if (done)
+				done = absorb(p, whole) == 0;
+			piece_free(p, whole);
+		}
+	}
+	for (i = 0; i < jobs; i++) {
+		if (pieces[i].pipe_read >= 0)
+			close(pieces[i].pipe_read);
+		if (pieces[i].pipe_write >= 0)
+			close(pieces[i].pipe_write);
+		piece_free(p, pieces[i].engine);
+	}
+	close(file);
+	pthread_cond_destroy(&shared.changed);
+	pthread_mutex_destroy(&shared.lock);
+	return done;
 }
 
 const char *
@@ -2379,7 +2833,7 @@ promo_problem(ka_promo *p, uint32_t index, char *error, size_t size,
 {
 	const struct promo *q = &p->promos[index];
 	char a[KA_DATE_BUFSIZE], b[KA_DATE_BUFSIZE], c[KA_DATE_BUFSIZE];
-	int which = -1, n;
+	int which = -1;
 	char what[256];
 
 	what[0] = '\0';
@@ -2415,10 +2869,9 @@ promo_problem(ka_promo *p, uint32_t index, char *error, size_t size,
 	if (which < 0)
 		return 0;
 	*column = (size_t)p->promo_column[which] + 1;
-	n = snprintf(error, size, "%s:%lu: column %ld (%s): %s",
-	    p->promos_file, q->line, p->promo_column[which] + 1,
-	    p->promo_column_name[which], what);
-	(void)n;
+	snprintf(error, size, "%s:%lu: column %ld (%s): %s", p->promos_file,
+	    q->line, p->promo_column[which] + 1, p->promo_column_name[which],
+	    what);
 	return 1;
 }
 
@@ -2498,7 +2951,7 @@ sort_shares(const ka_promo *p, struct share *v, size_t n, struct share *tmp)
 }
 
 static void
-split_costs(ka_promo *p, size_t *accounts_of_promo)
+split_costs(ka_promo *p)
 {
 	size_t *offset = xcalloc(p->npromos + 1, sizeof(*offset));
 	size_t *fill, i, m, total;
@@ -2529,7 +2982,6 @@ split_costs(ka_promo *p, size_t *accounts_of_promo)
 		size_t n = offset[i + 1] - offset[i], k;
 		ka_dec share, remainder;
 
-		accounts_of_promo[i] = n;
 		if (n == 0 || !q->has_cost)
 			continue;
 		sort_shares(p, list + offset[i], n, tmp);
@@ -2592,23 +3044,46 @@ measure_of(const struct sums *s, int which)
 	return which == 0 ? s->qty : which == 1 ? s->revenue : s->margin;
 }
 
-/* The sums and choices of one evaluation, for the figures. */
+/* Why an evaluation has no baseline, when it has none. */
+enum no_base {
+	BASE_OK,
+	NO_WEEKS,		/* no clean week inside the data */
+	NO_YOY_WINDOW,		/* the window a year earlier is not */
+	NO_TREND,		/* no sales in the weeks a year earlier */
+	FEW_CONTROLS,		/* fewer control accounts than wanted */
+	NO_CONTROL_SALES,	/* none of theirs in the baseline weeks */
+	OUT_OF_RANGE		/* a sum or a product overflowed */
+};
+
+/* What one evaluation stands on: the weeks chosen and their sums. */
 struct facts {
-	int		*picked;	/* pre blocks used */
+	int		*picked;	/* pre blocks used, most recent first */
 	int		 weeks;
+	int		 skipped;	/* promoted blocks stepped over */
+	struct text	 skipped_ids;	/* "P3, P5": who promoted them */
+	const char	*short_reason;	/* why fewer than N weeks */
+	ka_date		 reason_date;	/* the date it names, or NONE */
 	int		 post_used;
+	uint32_t	 post_intruder;	/* what stopped the dip weeks, or
+					   NONE: the end of the data */
 	struct sums	 window, pre, post;
 	struct sums	 ago_window, ago_pre, ago_post;
 	struct sums	 control_window, control_pre, control_post;
 	const struct bucket *bucket;
-	int		 base_ok;	/* a baseline can be given */
+	uint32_t	 region;	/* of the control group, or NONE */
+	enum no_base	 no_base;
 	int		 overflow;
+	int		 rows_without_cost;
+	int		 qty_ok, margin_ok;	/* those baselines exist */
 	ka_dec		 off_invoice;
 	int		 has_off_invoice;
 };
 
-/* Expected value of measure which (0 qty, 1 revenue, 2 margin): in the
-   window (post 0) or the post weeks used (post 1); 0 when undefined. */
+/*
+ * Expected value of measure which (0 qty, 1 revenue, 2 margin) in the
+ * window (post 0) or in the weeks after it used (post 1), rounded to 2
+ * decimals; 0 when the method cannot give it.
+ */
 static int
 expected(const ka_promo *p, const struct eval *e, const struct facts *f,
     int which, int post, ka_dec *out)
@@ -2665,12 +3140,6 @@ id_list(ka_promo *p, struct text *t, const uint32_t *ids, size_t n,
 		text_add(t, "%s%s", i ? separator : "", p->promos[ids[i]].id);
 }
 
-static const char *
-region_name(const ka_promo *p, uint32_t region)
-{
-	return region == NONE ? "" : ka_keys_text(p->region_keys, region);
-}
-
 static void
 fill_identity(ka_promo *p, const struct eval *e, struct ka_promo_row *r)
 {
@@ -2684,14 +3153,16 @@ fill_identity(ka_promo *p, const struct eval *e, struct ka_promo_row *r)
 	r->has_qty = p->has_qty;
 }
 
-/* The rows of the members of a combined (or broken) evaluation. */
+/*
+ * The rows of the members of a combined evaluation: reported, with no
+ * figures of their own.  combined_id NULL: a member was rejected, so
+ * the group is not measured at all.
+ */
 static void
-member_rows(ka_promo *p, const struct eval *e, const char *combined_id,
-    const struct plist *list)
+member_rows(ka_promo *p, const struct eval *e, const char *combined_id)
 {
 	size_t m, k;
 
-	(void)list;
 	for (m = 0; m < e->nmembers; m++) {
 		const struct promo *q = &p->promos[e->members[m]];
 		struct ka_promo_row *r;
@@ -2707,7 +3178,6 @@ member_rows(ka_promo *p, const struct eval *e, const char *combined_id,
 		r->end = q->end;
 		r->days = (int)(q->end - q->start + 1);
 		r->member = 1;
-		r->has_qty = p->has_qty;
 		r->has_discount = q->has_discount;
 		r->discount_pct = q->discount;
 		r->has_cost = q->has_cost;
@@ -2722,13 +3192,11 @@ member_rows(ka_promo *p, const struct eval *e, const char *combined_id,
 			r->baseline_method = format_owned(p, "measured "
 			    "together as %s", combined_id);
 		else {
-			text_add(&t, "not measured: overlaps ");
+			text_add(&t, "not measured: overlaps");
 			for (k = 0; k < e->nmembers; k++)
 				if (p->promos[e->members[k]].rejected)
-					text_add(&t, "%s, ",
+					text_add(&t, " %s",
 					    p->promos[e->members[k]].id);
-			t.length -= 2;
-			t.s[t.length] = '\0';
 			text_add(&t, ", rejected");
 			r->baseline_method = text_take(p, &t);
 		}
@@ -2736,94 +3204,15 @@ member_rows(ka_promo *p, const struct eval *e, const char *combined_id,
 	}
 }
 
+/* promo_id, mechanic, discount, cost and overlaps of the measured row. */
 static void
-choose_blocks(ka_promo *p, const struct eval *e, const struct plist *list,
-    struct facts *f, struct text *skipped, int *skipped_count,
-    const char **short_reason, ka_date *reason_date)
+describe_promotions(ka_promo *p, const struct eval *e,
+    const struct plist *list, const char *combined_id,
+    struct ka_promo_row *r)
 {
-	const struct account *a = &p->accounts[e->account];
-	ka_date lo = KA_DATE_NONE, hi = p->data_last;
-	int k, yoy = p->config.baseline == KA_PROMO_YOY;
-	uint32_t seen_skip[8];
-	int nseen = 0, i;
+	struct text t = { NULL, 0, 0 };
+	size_t m, j, i;
 
-	if (a->first != KA_DATE_NONE && p->data_first != KA_DATE_NONE)
-		lo = a->first > p->data_first ? a->first : p->data_first;
-	*short_reason = NULL;
-	*reason_date = KA_DATE_NONE;
-	*skipped_count = 0;
-	f->weeks = 0;
-	for (k = 0; k < e->pre && f->weeks < p->config.weeks; k++) {
-		ka_date first = e->start - 7 * (k + 1), last = first + 6;
-		uint32_t q;
-
-		if (lo == KA_DATE_NONE) {
-			*short_reason = "no sales for this account";
-			return;
-		}
-		if (first < lo || last > hi ||
-		    (yoy && first - YEAR_DAYS < lo)) {
-			*reason_date = lo;
-			*short_reason = lo == p->data_first ? "the data begin" :
-			    "the account's first sale is";
-			return;
-		}
-		q = intruder(p, e, list, first, last, 1);
-		if (q == NONE && yoy)
-			q = intruder(p, e, list, first - YEAR_DAYS,
-			    last - YEAR_DAYS, 1);
-		if (q != NONE) {
-			(*skipped_count)++;
-			for (i = 0; i < nseen && seen_skip[i] != q; i++)
-				;
-			if (i == nseen && nseen < 8) {
-				seen_skip[nseen++] = q;
-				text_add(skipped, "%s%s", skipped->length ?
-				    ", " : "", p->promos[q].id);
-			}
-			continue;
-		}
-		f->picked[f->weeks++] = k;
-	}
-	if (f->weeks < p->config.weeks)
-		*short_reason = "none more within reach";
-}
-
-static void
-compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
-{
-	const struct account *a = &p->accounts[e->account];
-	struct ka_promo_row *r;
-	struct facts f;
-	struct text t = { NULL, 0, 0 }, skipped = { NULL, 0, 0 };
-	struct text ids = { NULL, 0, 0 };
-	char d1[KA_DATE_BUFSIZE], d2[KA_DATE_BUFSIZE], d3[KA_DATE_BUFSIZE];
-	char number[KA_DEC_BUFSIZE];
-	const char *short_reason, *no_base = NULL, *combined_id = NULL;
-	const char *post_reason = NULL;
-	uint32_t post_intruder = NONE, region = NONE;
-	ka_date reason_date, yoy_first = e->start - YEAR_DAYS;
-	int skipped_count, k, yoy = p->config.baseline == KA_PROMO_YOY;
-	int control = p->config.baseline == KA_PROMO_CONTROL;
-	int margin_known, qty_ok, rev_ok, margin_ok, rows_without_cost;
-	int any_cost = 0, post_ok;
-	ka_dec exp_qty = 0, exp_rev = 0, exp_margin = 0;
-	ka_dec post_qty = 0, post_rev = 0, post_margin = 0;
-	size_t m, i;
-
-	if (e->rejected) {
-		member_rows(p, e, NULL, list);
-		return;
-	}
-	memset(&f, 0, sizeof(f));
-	f.picked = xcalloc((size_t)p->config.weeks, sizeof(*f.picked));
-	if (e->nmembers > 1) {
-		id_list(p, &ids, e->members, e->nmembers, "+");
-		combined_id = text_take(p, &ids);
-		member_rows(p, e, combined_id, list);
-	}
-	r = new_row(p);
-	fill_identity(p, e, r);
 	r->start = e->start;
 	r->end = e->end;
 	r->days = e->days;
@@ -2834,7 +3223,6 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 		r->promo_id = combined_id;
 		for (m = 0; m < e->nmembers; m++) {
 			const char *mech = p->promos[e->members[m]].mechanic;
-			size_t j;
 
 			for (j = 0; j < m; j++)
 				if (strcmp(p->promos[e->members[j]].mechanic,
@@ -2845,22 +3233,22 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 		}
 		r->mechanic = text_take(p, &t);
 		r->flags |= KA_PROMO_OVERLAP;
-		id_list(p, &ids, e->members, e->nmembers, ";");
+		id_list(p, &t, e->members, e->nmembers, ";");
 	}
-	/* discount: the members' own when they agree */
+	/* A discount only when the members agree on it. */
 	r->has_discount = p->promos[e->members[0]].has_discount;
 	r->discount_pct = p->promos[e->members[0]].discount;
-	for (m = 1; m < e->nmembers; m++)
-		if (!p->promos[e->members[m]].has_discount ||
-		    p->promos[e->members[m]].discount != r->discount_pct)
+	for (m = 0; m < e->nmembers; m++) {
+		const struct promo *q = &p->promos[e->members[m]];
+
+		if (!q->has_discount || q->discount != r->discount_pct)
 			r->has_discount = 0;
-	for (m = 0; m < e->nmembers; m++)
-		if (p->promos[e->members[m]].has_cost) {
-			any_cost = 1;
+		if (q->has_cost) {
+			r->has_cost = 1;
 			r->cost += e->member_cost[m];
 		}
-	r->has_cost = any_cost;
-	/* Nested scopes that overlap the window. */
+	}
+	/* Nested scopes running at the same time. */
 	for (i = 0; i < list->n; i++) {
 		const struct promo *q = &p->promos[list->v[i]];
 
@@ -2870,152 +3258,243 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 		    scope_relation(p, q->scope, e->scope, 1) != 1)
 			continue;
 		r->flags |= KA_PROMO_NESTED_OVERLAP;
-		text_add(&ids, "%s%s", ids.length ? ";" : "", q->id);
+		text_add(&t, "%s%s", t.length ? ";" : "", q->id);
 	}
-	r->overlaps = text_take(p, &ids);
+	r->overlaps = text_take(p, &t);
+}
 
-	/* Which blocks. */
-	choose_blocks(p, e, list, &f, &skipped, &skipped_count,
-	    &short_reason, &reason_date);
-	r->baseline_weeks = f.weeks;
-	if (f.weeks < p->config.weeks)
-		r->flags |= KA_PROMO_TOO_SHORT_BASELINE;
-	sum_slots(e->now, e->pre, e->days, &f.window, &f.overflow);
-	sum_picked(e->now, f.picked, f.weeks, &f.pre, &f.overflow);
-	if (yoy) {
-		sum_slots(e->ago, e->pre, e->days, &f.ago_window, &f.overflow);
-		sum_picked(e->ago, f.picked, f.weeks, &f.ago_pre, &f.overflow);
-		if (intruder(p, e, list, yoy_first, e->end - YEAR_DAYS, 1) !=
-		    NONE)
-			r->flags |= KA_PROMO_YOY_PROMOTED;
+/*
+ * The baseline weeks: back from the window, inside the account's data,
+ * skipping those another promotion sharing sales ran in (for yoy, in
+ * either year), up to N of them.
+ */
+static void
+choose_blocks(ka_promo *p, const struct eval *e, const struct plist *list,
+    struct facts *f)
+{
+	const struct account *a = &p->accounts[e->account];
+	ka_date lo = KA_DATE_NONE;
+	int k, yoy = p->config.baseline == KA_PROMO_YOY;
+	uint32_t named[8];
+	int nnamed = 0, i;
+
+	if (a->first != KA_DATE_NONE && p->data_first != KA_DATE_NONE)
+		lo = a->first > p->data_first ? a->first : p->data_first;
+	f->reason_date = KA_DATE_NONE;
+	if (lo == KA_DATE_NONE) {
+		f->short_reason = "no sales for this account";
+		return;
 	}
-	if (control) {
-		if (p->has_region_column)
-			region = a->region;
-		else if (p->column[KA_ROLE_REGION] >= 0)
-			region = a->row_region;
-		for (i = 0; i < e->nbuckets; i++)
-			if (e->buckets[i].region == region)
-				f.bucket = &e->buckets[i];
-		if (f.bucket != NULL) {
-			sum_slots(f.bucket->sums, e->pre, e->days,
-			    &f.control_window, &f.overflow);
-			sum_picked(f.bucket->sums, f.picked, f.weeks,
-			    &f.control_pre, &f.overflow);
+	for (k = 0; k < e->pre && f->weeks < p->config.weeks; k++) {
+		ka_date first = e->start - 7 * (k + 1), last = first + 6;
+		uint32_t q;
+
+		/* Going back only gets earlier: stop at the data's start. */
+		if (first < lo || (yoy && first - YEAR_DAYS < lo)) {
+			f->reason_date = lo;
+			f->short_reason = lo == p->data_first ?
+			    "the data begin" : "the account's first sale is";
+			return;
 		}
+		q = intruder(p, e, list, first, last, 1);
+		if (q == NONE && yoy)
+			q = intruder(p, e, list, first - YEAR_DAYS,
+			    last - YEAR_DAYS, 1);
+		if (q != NONE) {
+			f->skipped++;
+			for (i = 0; i < nnamed && named[i] != q; i++)
+				;
+			if (i == nnamed && nnamed < 8) {
+				named[nnamed++] = q;
+				text_add(&f->skipped_ids, "%s%s",
+				    f->skipped_ids.length ? ", " : "",
+				    p->promos[q].id);
+			}
+			continue;
+		}
+		f->picked[f->weeks++] = k;
 	}
-	/* The weeks after the window. */
+	if (f->weeks < p->config.weeks)
+		f->short_reason = "none more within reach";
+}
+
+/* The weeks after the window: until the data end or a promotion. */
+static void
+choose_post(ka_promo *p, const struct eval *e, const struct plist *list,
+    struct facts *f, struct ka_promo_row *r)
+{
+	int k;
+
+	f->post_intruder = NONE;
 	for (k = 0; k < e->post; k++) {
 		ka_date first = e->end + 1 + 7 * k, last = first + 6;
 
-		if (last > p->data_last) {
-			post_reason = "data";
+		if (last > p->data_last)
 			break;
-		}
-		if ((post_intruder = intruder(p, e, list, first, last, 1)) !=
-		    NONE) {
-			post_reason = "promo";
+		if ((f->post_intruder = intruder(p, e, list, first, last,
+		    1)) != NONE)
 			break;
-		}
-		if (yoy && intruder(p, e, list, first - YEAR_DAYS,
-		    last - YEAR_DAYS, 1) != NONE)
+		if (p->config.baseline == KA_PROMO_YOY &&
+		    intruder(p, e, list, first - YEAR_DAYS, last - YEAR_DAYS,
+		    1) != NONE)
 			r->flags |= KA_PROMO_YOY_PROMOTED;
 	}
-	f.post_used = k;
+	f->post_used = k;
 	r->post_weeks = k;
-	sum_slots(e->now, e->pre + e->days, f.post_used, &f.post, &f.overflow);
-	if (yoy)
-		sum_slots(e->ago, e->pre + e->days, f.post_used, &f.ago_post,
-		    &f.overflow);
-	if (f.bucket != NULL)
-		sum_slots(f.bucket->sums, e->pre + e->days, f.post_used,
-		    &f.control_post, &f.overflow);
+}
 
-	/* Can a baseline be given at all? */
-	if (f.weeks == 0)
-		no_base = "weeks";
-	else if (yoy && yoy_first < (a->first > p->data_first ? a->first :
-	    p->data_first))
-		no_base = "yoy-window";
-	else if (yoy && f.ago_pre.revenue <= 0)
-		no_base = "yoy-trend";
-	else if (control && (f.bucket == NULL || f.bucket->accounts <
-	    (size_t)p->config.min_control))
-		no_base = "control-count";
-	else if (control && f.control_pre.revenue <= 0)
-		no_base = "control-sales";
+/* The sums of the chosen weeks, the window and the weeks after. */
+static void
+gather(ka_promo *p, const struct eval *e, const struct plist *list,
+    struct facts *f, struct ka_promo_row *r)
+{
+	const struct account *a = &p->accounts[e->account];
+	int post = e->pre + e->days;
+	size_t i;
+
+	choose_blocks(p, e, list, f);
+	choose_post(p, e, list, f, r);
+	sum_slots(e->now, e->pre, e->days, &f->window, &f->overflow);
+	sum_picked(e->now, f->picked, f->weeks, &f->pre, &f->overflow);
+	sum_slots(e->now, post, f->post_used, &f->post, &f->overflow);
+	if (e->ago != NULL) {
+		sum_slots(e->ago, e->pre, e->days, &f->ago_window,
+		    &f->overflow);
+		sum_picked(e->ago, f->picked, f->weeks, &f->ago_pre,
+		    &f->overflow);
+		sum_slots(e->ago, post, f->post_used, &f->ago_post,
+		    &f->overflow);
+		if (intruder(p, e, list, e->start - YEAR_DAYS,
+		    e->end - YEAR_DAYS, 1) != NONE)
+			r->flags |= KA_PROMO_YOY_PROMOTED;
+	}
+	if (p->config.baseline == KA_PROMO_CONTROL) {
+		f->region = NONE;
+		if (p->has_region_column)
+			f->region = a->region;
+		else if (p->column[KA_ROLE_REGION] >= 0)
+			f->region = a->row_region;
+		for (i = 0; i < e->nbuckets; i++)
+			if (e->buckets[i].region == f->region)
+				f->bucket = &e->buckets[i];
+		if (f->bucket != NULL) {
+			sum_slots(f->bucket->sums, e->pre, e->days,
+			    &f->control_window, &f->overflow);
+			sum_picked(f->bucket->sums, f->picked, f->weeks,
+			    &f->control_pre, &f->overflow);
+			sum_slots(f->bucket->sums, post, f->post_used,
+			    &f->control_post, &f->overflow);
+		}
+	}
+	f->rows_without_cost = (int)(f->window.nocost + f->pre.nocost +
+	    f->post.nocost + f->ago_window.nocost + f->ago_pre.nocost +
+	    f->ago_post.nocost + f->control_window.nocost +
+	    f->control_pre.nocost + f->control_post.nocost);
+}
+
+static enum no_base
+can_measure(const ka_promo *p, const struct eval *e, const struct facts *f)
+{
+	const struct account *a = &p->accounts[e->account];
+	ka_date lo;
+
+	if (f->overflow)
+		return OUT_OF_RANGE;
+	if (f->weeks == 0)
+		return NO_WEEKS;
+	lo = a->first > p->data_first ? a->first : p->data_first;
+	if (p->config.baseline == KA_PROMO_YOY) {
+		if (e->start - YEAR_DAYS < lo)
+			return NO_YOY_WINDOW;
+		if (f->ago_pre.revenue <= 0)
+			return NO_TREND;
+	}
+	if (p->config.baseline == KA_PROMO_CONTROL) {
+		if (f->bucket == NULL || f->bucket->accounts <
+		    (size_t)p->config.min_control)
+			return FEW_CONTROLS;
+		if (f->control_pre.revenue <= 0)
+			return NO_CONTROL_SALES;
+	}
+	return BASE_OK;
+}
+
+/* The off-invoice discount: each member's depth of its own days. */
+static ka_dec
+off_invoice(ka_promo *p, const struct eval *e, struct facts *f)
+{
+	ka_dec off = 0, x;
+	size_t m;
+
+	for (m = 0; m < e->nmembers; m++) {
+		const struct promo *q = &p->promos[e->members[m]];
+		struct sums s;
+
+		if (!q->has_discount)
+			continue;
+		sum_slots(e->now, e->pre + (int)(q->start - e->start),
+		    (int)(q->end - q->start + 1), &s, &f->overflow);
+		if (muldiv_places(s.revenue, q->discount, 100 * KA_DEC_SCALE,
+		    2, &x) < 0 || __builtin_add_overflow(off, x, &off))
+			f->overflow = 1;
+		f->has_off_invoice = 1;
+	}
+	return off;
+}
+
+/* Lifts, margin, dip, net, ROI and their flags. */
+static void
+figures(ka_promo *p, const struct eval *e, struct facts *f,
+    struct ka_promo_row *r)
+{
+	ka_dec rev = 0, qty = 0, margin = 0, post = 0;
+	int margin_known = (p->has_cost || p->config.has_margin_pct) &&
+	    f->rows_without_cost == 0;
 
 	r->has_actual = 1;
-	r->actual_qty = f.window.qty;
-	r->actual_revenue = f.window.revenue;
-	rows_without_cost = (int)(f.window.nocost + f.pre.nocost +
-	    f.post.nocost + f.ago_window.nocost + f.ago_pre.nocost +
-	    f.ago_post.nocost + f.control_window.nocost +
-	    f.control_pre.nocost + f.control_post.nocost);
-	margin_known = (p->has_cost || p->config.has_margin_pct) &&
-	    rows_without_cost == 0;
-	rev_ok = no_base == NULL && expected(p, e, &f, 1, 0, &exp_rev);
-	qty_ok = rev_ok && p->has_qty && expected(p, e, &f, 0, 0, &exp_qty);
-	margin_ok = rev_ok && margin_known &&
-	    expected(p, e, &f, 2, 0, &exp_margin);
-	post_ok = rev_ok && f.post_used > 0 &&
-	    expected(p, e, &f, 1, 1, &post_rev);
-	if (no_base == NULL && !rev_ok)
-		no_base = "overflow";
-	if (!rev_ok)
+	r->actual_qty = f->window.qty;
+	r->actual_revenue = f->window.revenue;
+	if (f->no_base == BASE_OK && !expected(p, e, f, 1, 0, &rev))
+		f->no_base = OUT_OF_RANGE;
+	if (f->no_base != BASE_OK) {
 		r->flags |= KA_PROMO_NO_BASELINE;
-	else if (f.post_used < e->post)
-		r->flags |= KA_PROMO_SHORT_POST;
-	if (rev_ok) {
-		r->measured = 1;
-		r->baseline_revenue = exp_rev;
-		r->lift_revenue = f.window.revenue - exp_rev;
-		if (exp_rev > 0 && percent(r->lift_revenue, exp_rev,
-		    &r->lift_revenue_pct) == 0)
-			r->has_lift_revenue_pct = 1;
+		return;
 	}
-	if (qty_ok) {
+	r->measured = 1;
+	if (f->post_used < e->post)
+		r->flags |= KA_PROMO_SHORT_POST;
+	r->baseline_revenue = rev;
+	r->lift_revenue = f->window.revenue - rev;
+	if (rev > 0 && percent(r->lift_revenue, rev,
+	    &r->lift_revenue_pct) == 0)
+		r->has_lift_revenue_pct = 1;
+	f->qty_ok = p->has_qty && expected(p, e, f, 0, 0, &qty);
+	if (f->qty_ok) {
 		r->has_baseline_qty = 1;
-		r->baseline_qty = exp_qty;
-		r->lift_qty = f.window.qty - exp_qty;
-		if (exp_qty > 0 && percent(r->lift_qty, exp_qty,
+		r->baseline_qty = qty;
+		r->lift_qty = f->window.qty - qty;
+		if (qty > 0 && percent(r->lift_qty, qty,
 		    &r->lift_qty_pct) == 0)
 			r->has_lift_qty_pct = 1;
 	}
-	if (margin_ok) {
-		ka_dec off = 0;
-
+	f->margin_ok = margin_known && expected(p, e, f, 2, 0, &margin);
+	if (f->margin_ok) {
 		if (p->config.off_invoice)
-			for (m = 0; m < e->nmembers; m++) {
-				const struct promo *q =
-				    &p->promos[e->members[m]];
-				struct sums s;
-				ka_dec x;
-
-				if (!q->has_discount)
-					continue;
-				sum_slots(e->now, e->pre + (int)(q->start -
-				    e->start), (int)(q->end - q->start + 1),
-				    &s, &f.overflow);
-				if (muldiv_places(s.revenue, q->discount,
-				    100 * KA_DEC_SCALE, 2, &x) == 0)
-					off += x;
-				f.has_off_invoice = 1;
-			}
-		f.off_invoice = off;
+			f->off_invoice = off_invoice(p, e, f);
 		r->has_margin = 1;
-		r->incremental_margin = f.window.margin - off - exp_margin;
+		r->incremental_margin = f->window.margin - f->off_invoice -
+		    margin;
 	}
-	if (post_ok) {
+	if (f->post_used > 0 && expected(p, e, f, 1, 1, &post)) {
 		r->has_dip = 1;
-		r->dip_revenue = post_rev - f.post.revenue;
+		r->dip_revenue = post - f->post.revenue;
 		r->net_revenue = r->lift_revenue - r->dip_revenue;
-		if (qty_ok && expected(p, e, &f, 0, 1, &post_qty)) {
-			r->dip_qty = post_qty - f.post.qty;
+		if (f->qty_ok && expected(p, e, f, 0, 1, &post)) {
+			r->dip_qty = post - f->post.qty;
 			r->net_qty = r->lift_qty - r->dip_qty;
 		}
-		if (margin_ok && expected(p, e, &f, 2, 1, &post_margin)) {
-			r->dip_margin = post_margin - f.post.margin;
+		if (f->margin_ok && expected(p, e, f, 2, 1, &post)) {
+			r->dip_margin = post - f->post.margin;
 			r->net_margin = r->incremental_margin - r->dip_margin;
 		}
 	}
@@ -3030,104 +3509,134 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 	if (r->has_roi && r->roi < 0)
 		r->flags |= KA_PROMO_NEGATIVE_ROI;
 	if (r->has_dip) {
-		int units = qty_ok;
-		ka_dec dip = units ? r->dip_qty : r->dip_revenue;
-		ka_dec lift = units ? r->lift_qty : r->lift_revenue;
+		/* In units where the sales have them. */
+		ka_dec dip = f->qty_ok ? r->dip_qty : r->dip_revenue;
+		ka_dec lift = f->qty_ok ? r->lift_qty : r->lift_revenue;
 
 		if (dip > 0 && dip > lift)
 			r->flags |= KA_PROMO_DIP_EXCEEDS_LIFT;
 	}
+}
 
-	/* How: the baseline. */
-	if (no_base != NULL) {
-		text_add(&t, "no baseline: ");
-		if (strcmp(no_base, "weeks") == 0) {
-			if (reason_date != KA_DATE_NONE)
-				text_add(&t, "no week before the window %s"
-				    "inside the data (%s on %s)", yoy ? "that "
-				    "has its week 364 days earlier " : "",
-				    short_reason, date_text(reason_date, d1));
-			else if (strcmp(short_reason, "no sales for this "
-			    "account") == 0)
-				text_add(&t, "no sales rows for this account");
-			else
-				text_add(&t, "every week within reach was "
-				    "promoted");
-		} else if (strcmp(no_base, "yoy-window") == 0)
-			text_add(&t, "the year-ago window %s..%s is not "
-			    "inside the data", date_text(yoy_first, d1),
-			    date_text(e->end - YEAR_DAYS, d2));
-		else if (strcmp(no_base, "yoy-trend") == 0)
-			text_add(&t, "no sales in the baseline weeks a year "
-			    "earlier, so no trend");
-		else if (strcmp(no_base, "control-count") == 0)
-			text_add(&t, "%zu control account%s (%d needed)",
-			    f.bucket == NULL ? (size_t)0 : f.bucket->accounts,
-			    f.bucket != NULL && f.bucket->accounts == 1 ? "" :
-			    "s", p->config.min_control);
-		else if (strcmp(no_base, "control-sales") == 0)
-			text_add(&t, "the control accounts have no sales in "
-			    "the baseline weeks");
+static void
+describe_no_baseline(const ka_promo *p, const struct eval *e,
+    const struct facts *f, struct text *t)
+{
+	char d1[KA_DATE_BUFSIZE], d2[KA_DATE_BUFSIZE];
+	size_t n = f->bucket == NULL ? 0 : f->bucket->accounts;
+
+	text_add(t, "no baseline: ");
+	switch (f->no_base) {
+	case NO_WEEKS:
+		if (f->reason_date != KA_DATE_NONE)
+			text_add(t, "no week before the window %sinside the "
+			    "data (%s on %s)", p->config.baseline ==
+			    KA_PROMO_YOY ? "that has its week 364 days "
+			    "earlier " : "", f->short_reason,
+			    date_text(f->reason_date, d1));
+		else if (f->skipped > 0)
+			text_add(t, "every week within reach was promoted");
 		else
-			text_add(&t, "a sum is out of range");
-	} else {
-		text_add(&t, "%s: ", ka_promo_baseline_name(
-		    p->config.baseline));
-		if (yoy) {
-			ka_dec trend = 0;
-
-			muldiv_places(f.pre.revenue, KA_DEC_SCALE,
-			    f.ago_pre.revenue, 4, &trend);
-			ka_dec_format(trend, 4, number);
-			text_add(&t, "%s..%s x trend %s (", date_text(yoy_first,
-			    d1), date_text(e->end - YEAR_DAYS, d2), number);
-			weeks_text(&t, e, f.picked, f.weeks);
-			text_add(&t, " against 364 days earlier");
-		} else if (control) {
-			ka_dec ratio = 0;
-
-			muldiv_places(f.control_window.revenue, KA_DEC_SCALE,
-			    f.control_pre.revenue, 4, &ratio);
-			ka_dec_format(ratio, 4, number);
-			weeks_text(&t, e, f.picked, f.weeks);
-			text_add(&t, " x %s (window / the same weeks in %zu "
-			    "control account%s", number, f.bucket->accounts,
-			    f.bucket->accounts == 1 ? "" : "s");
-			if (a->tier != NONE)
-				text_add(&t, " of tier %s",
-				    ka_keys_text(p->tier_keys, a->tier));
-			if (region != NONE)
-				text_add(&t, " in region %s",
-				    region_name(p, region));
-			text_add(&t, ", none promoted %s..%s)",
-			    date_text(e->span_first, d1),
-			    date_text(e->span_last, d2));
-		} else {
-			text_add(&t, "mean of ");
-			weeks_text(&t, e, f.picked, f.weeks);
-			text_add(&t, " x %d/7", e->days);
-		}
-		if (skipped_count > 0)
-			text_add(&t, "%s%d promoted week%s skipped (%s)",
-			    yoy ? "; " : ", ", skipped_count,
-			    skipped_count == 1 ? "" : "s", skipped.s);
-		if (f.weeks < p->config.weeks) {
-			text_add(&t, "%s%d wanted: ", yoy || skipped_count ?
-			    "; " : ", ", p->config.weeks);
-			if (reason_date != KA_DATE_NONE)
-				text_add(&t, "%s on %s", short_reason,
-				    date_text(reason_date, d1));
-			else
-				text_add(&t, "%s", short_reason);
-		}
-		if (yoy)
-			text_add(&t, ")");
+			text_add(t, "no sales rows for this account");
+		break;
+	case NO_YOY_WINDOW:
+		text_add(t, "the year-ago window %s..%s is not inside the "
+		    "data", date_text(e->start - YEAR_DAYS, d1),
+		    date_text(e->end - YEAR_DAYS, d2));
+		break;
+	case NO_TREND:
+		text_add(t, "no sales in the baseline weeks a year earlier, "
+		    "so no trend");
+		break;
+	case FEW_CONTROLS:
+		text_add(t, "%zu control account%s (%d needed)", n,
+		    n == 1 ? "" : "s", p->config.min_control);
+		break;
+	case NO_CONTROL_SALES:
+		text_add(t, "the control accounts have no sales in the "
+		    "baseline weeks");
+		break;
+	default:
+		text_add(t, "a sum is out of range");
+		break;
 	}
-	r->baseline_method = text_take(p, &t);
-	free(skipped.s);
+}
 
-	/* How: the margin. */
-	if (margin_ok) {
+static void
+describe_baseline(ka_promo *p, const struct eval *e, const struct facts *f,
+    struct ka_promo_row *r)
+{
+	const struct account *a = &p->accounts[e->account];
+	char d1[KA_DATE_BUFSIZE], d2[KA_DATE_BUFSIZE];
+	char number[KA_DEC_BUFSIZE];
+	struct text t = { NULL, 0, 0 };
+	int yoy = p->config.baseline == KA_PROMO_YOY;
+	ka_dec ratio = 0;
+
+	if (f->no_base != BASE_OK) {
+		describe_no_baseline(p, e, f, &t);
+		r->baseline_method = text_take(p, &t);
+		return;
+	}
+	text_add(&t, "%s: ", ka_promo_baseline_name(p->config.baseline));
+	switch (p->config.baseline) {
+	case KA_PROMO_YOY:
+		muldiv_places(f->pre.revenue, KA_DEC_SCALE,
+		    f->ago_pre.revenue, 4, &ratio);
+		ka_dec_format(ratio, 4, number);
+		text_add(&t, "%s..%s x trend %s (", date_text(e->start -
+		    YEAR_DAYS, d1), date_text(e->end - YEAR_DAYS, d2), number);
+		weeks_text(&t, e, f->picked, f->weeks);
+		text_add(&t, " against 364 days earlier");
+		break;
+	case KA_PROMO_CONTROL:
+		muldiv_places(f->control_window.revenue, KA_DEC_SCALE,
+		    f->control_pre.revenue, 4, &ratio);
+		ka_dec_format(ratio, 4, number);
+		weeks_text(&t, e, f->picked, f->weeks);
+		text_add(&t, " x %s (window / the same weeks in %zu control "
+		    "account%s", number, f->bucket->accounts,
+		    f->bucket->accounts == 1 ? "" : "s");
+		if (a->tier != NONE)
+			text_add(&t, " of tier %s", ka_keys_text(p->tier_keys,
+			    a->tier));
+		if (f->region != NONE)
+			text_add(&t, " in region %s", ka_keys_text(
+			    p->region_keys, f->region));
+		text_add(&t, ", none promoted %s..%s)",
+		    date_text(e->span_first, d1), date_text(e->span_last, d2));
+		break;
+	default:
+		text_add(&t, "mean of ");
+		weeks_text(&t, e, f->picked, f->weeks);
+		text_add(&t, " x %d/7", e->days);
+		break;
+	}
+	if (f->skipped > 0)
+		text_add(&t, "%s%d promoted week%s skipped (%s)", yoy ? "; " :
+		    ", ", f->skipped, f->skipped == 1 ? "" : "s",
+		    f->skipped_ids.s);
+	if (f->weeks < p->config.weeks) {
+		text_add(&t, "%s%d wanted: ", yoy || f->skipped ? "; " : ", ",
+		    p->config.weeks);
+		if (f->reason_date != KA_DATE_NONE)
+			text_add(&t, "%s on %s", f->short_reason,
+			    date_text(f->reason_date, d1));
+		else
+			text_add(&t, "%s", f->short_reason);
+	}
+	if (yoy)
+		text_add(&t, ")");
+	r->baseline_method = text_take(p, &t);
+}
+
+static void
+describe_margin(ka_promo *p, const struct facts *f, struct ka_promo_row *r)
+{
+	struct text t = { NULL, 0, 0 };
+	char number[KA_DEC_BUFSIZE];
+
+	if (f->margin_ok) {
 		ka_dec_format(p->config.margin_pct, -1, number);
 		if (!p->has_cost)
 			text_add(&t, "%s%% of amount (--margin-pct; no cost "
@@ -3137,72 +3646,124 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 			    "row has no cost", number);
 		else
 			text_add(&t, "amount - cost");
-		if (f.has_off_invoice) {
-			ka_dec_format(f.off_invoice, 2, number);
+		if (f->has_off_invoice) {
+			ka_dec_format(f->off_invoice, 2, number);
 			text_add(&t, "; less the off-invoice discount on the "
 			    "window's revenue, %s", number);
 		}
-	} else if (rev_ok) {
+	} else if (r->measured) {
 		if (!p->has_cost && !p->config.has_margin_pct)
 			text_add(&t, "unknown: no cost column (give "
 			    "--margin-pct)");
 		else
 			text_add(&t, "unknown: %d row%s without cost (give "
-			    "--margin-pct)", rows_without_cost,
-			    rows_without_cost == 1 ? "" : "s");
+			    "--margin-pct)", f->rows_without_cost,
+			    f->rows_without_cost == 1 ? "" : "s");
 	}
 	r->margin_method = text_take(p, &t);
+}
 
-	/* How: the dip. */
-	if (rev_ok) {
-		ka_date first = e->end + 1;
+static void
+describe_dip(ka_promo *p, const struct eval *e, const struct facts *f,
+    struct ka_promo_row *r)
+{
+	struct text t = { NULL, 0, 0 };
+	char d1[KA_DATE_BUFSIZE], d2[KA_DATE_BUFSIZE];
+	ka_date first = e->end + 1;
 
-		if (e->post == 0)
-			text_add(&t, "not measured (--post-weeks 0)");
-		else if (f.post_used > 0)
-			text_add(&t, "%d week%s after the window, %s..%s",
-			    f.post_used, f.post_used == 1 ? "" : "s",
-			    date_text(first, d1),
-			    date_text(first + 7 * f.post_used - 1, d2));
+	if (!r->measured) {
+		r->dip_method = "";
+		return;
+	}
+	if (e->post == 0)
+		text_add(&t, "not measured (--post-weeks 0)");
+	else if (f->post_used > 0)
+		text_add(&t, "%d week%s after the window, %s..%s",
+		    f->post_used, f->post_used == 1 ? "" : "s",
+		    date_text(first, d1),
+		    date_text(first + 7 * f->post_used - 1, d2));
+	else
+		text_add(&t, "no week after the window");
+	if (f->post_used < e->post) {
+		const struct promo *q = f->post_intruder == NONE ? NULL :
+		    &p->promos[f->post_intruder];
+
+		if (q != NULL)
+			text_add(&t, " (%d wanted: %s runs %s..%s)", e->post,
+			    q->id, date_text(q->start, d1),
+			    date_text(q->end, d2));
 		else
-			text_add(&t, "no week after the window");
-		if (f.post_used < e->post) {
-			text_add(&t, " (%d wanted: ", e->post);
-			if (post_reason != NULL &&
-			    strcmp(post_reason, "promo") == 0)
-				text_add(&t, "%s runs %s..%s)",
-				    p->promos[post_intruder].id,
-				    date_text(p->promos[post_intruder].start,
-				    d3), date_text(p->promos[post_intruder].end,
-				    d2));
-			else
-				text_add(&t, "the data end on %s)",
-				    date_text(p->data_last, d3));
-		}
+			text_add(&t, " (%d wanted: the data end on %s)",
+			    e->post, date_text(p->data_last, d1));
 	}
 	r->dip_method = text_take(p, &t);
+}
 
-	/* How: the ROI. */
-	if (rev_ok) {
-		if (!r->has_cost)
-			text_add(&t, "no cost given");
-		else if (r->cost == 0)
-			text_add(&t, "cost is 0");
-		else if (!r->has_margin)
-			text_add(&t, "no incremental margin");
-		else
-			text_add(&t, "incremental margin / cost");
-		for (m = 0; m < e->nmembers && r->has_cost; m++) {
-			const struct promo *q = &p->promos[e->members[m]];
+static void
+describe_roi(ka_promo *p, const struct eval *e, struct ka_promo_row *r)
+{
+	struct text t = { NULL, 0, 0 };
+	char number[KA_DEC_BUFSIZE];
+	size_t m;
 
-			if (!q->has_cost || q->target == TARGET_ACCOUNT)
-				continue;
-			ka_dec_format(q->cost, 2, number);
-			text_add(&t, "; %s's cost %s split equally over its "
-			    "accounts", q->id, number);
-		}
+	if (!r->measured) {
+		r->roi_method = "";
+		return;
+	}
+	if (!r->has_cost)
+		text_add(&t, "no cost given");
+	else if (r->cost == 0)
+		text_add(&t, "cost is 0");
+	else if (!r->has_margin)
+		text_add(&t, "no incremental margin");
+	else
+		text_add(&t, "incremental margin / cost");
+	for (m = 0; m < e->nmembers && r->has_cost; m++) {
+		const struct promo *q = &p->promos[e->members[m]];
+
+		if (!q->has_cost || q->target == TARGET_ACCOUNT)
+			continue;
+		ka_dec_format(q->cost, 2, number);
+		text_add(&t, "; %s's cost %s split equally over its accounts",
+		    q->id, number);
 	}
 	r->roi_method = text_take(p, &t);
+}
+
+/* One evaluation into its row (and its members' rows). */
+static void
+compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
+{
+	struct ka_promo_row *r;
+	struct facts f;
+	struct text ids = { NULL, 0, 0 };
+	const char *combined_id = NULL;
+
+	if (e->rejected) {
+		member_rows(p, e, NULL);
+		return;
+	}
+	if (e->nmembers > 1) {
+		id_list(p, &ids, e->members, e->nmembers, "+");
+		combined_id = text_take(p, &ids);
+		member_rows(p, e, combined_id);
+	}
+	r = new_row(p);
+	fill_identity(p, e, r);
+	describe_promotions(p, e, list, combined_id, r);
+	memset(&f, 0, sizeof(f));
+	f.picked = xcalloc((size_t)p->config.weeks, sizeof(*f.picked));
+	gather(p, e, list, &f, r);
+	r->baseline_weeks = f.weeks;
+	if (f.weeks < p->config.weeks)
+		r->flags |= KA_PROMO_TOO_SHORT_BASELINE;
+	f.no_base = can_measure(p, e, &f);
+	figures(p, e, &f, r);
+	describe_baseline(p, e, &f, r);
+	describe_margin(p, &f, r);
+	describe_dip(p, e, &f, r);
+	describe_roi(p, e, r);
+	free(f.skipped_ids.s);
 	free(f.picked);
 }
 
@@ -3230,19 +3791,17 @@ int
 ka_promo_finish(ka_promo *p, char *error, size_t size)
 {
 	struct plist list = { NULL, 0, 0 };
-	size_t *accounts_of_promo, i;
+	size_t i;
 	int status;
 
 	if ((status = check_promos(p, error, size)) != 0)
 		return status;
-	accounts_of_promo = xcalloc(p->npromos + 1, sizeof(*accounts_of_promo));
-	split_costs(p, accounts_of_promo);
+	split_costs(p);
 	for (i = 0; i < p->nevals; i++) {
 		promos_of(p, p->evals[i].account, &list);
 		compute_eval(p, &p->evals[i], &list);
 	}
 	free(list.v);
-	free(accounts_of_promo);
 	qsort(p->rows, p->nrows, sizeof(*p->rows), row_compare);
 	return 0;
 }
@@ -3804,7 +4363,9 @@ ka_promo_report(const struct ka_promo_config *config,
 	}
 	reader = ka_reader_open(sales, nsales, &read);
 	if (reader == NULL) {
-		snprintf(error, size, "cannot read the sales");
+		/* The reader has said why. */
+		if (size > 0)
+			error[0] = '\0';
 		ka_promo_free(p);
 		return KA_EXIT_DATA;
 	}
@@ -3821,7 +4382,12 @@ ka_promo_report(const struct ka_promo_config *config,
 		return KA_EXIT_USAGE;
 	}
 	result = 0;
-	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
+	/* One large file: in pieces on every core, when it can be. */
+	if (nsales == 1 && strcmp(sales[0], "-") != 0 &&
+	    ka_promo_add_file(p, sales[0], &read, ka_reader_delimiter(reader),
+	    (int)sysconf(_SC_NPROCESSORS_ONLN)))
+		got = 0;
+	else while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
 		enum ka_promo_verdict v;
 
 		if (status != KA_READ_OK) {

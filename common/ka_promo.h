@@ -11,6 +11,7 @@
  *	ka_promo_load(promo, path, ...);	the promotions file
  *	ka_promo_bind(promo, header, roles, &missing);	the sales columns
  *	while (a sales record) ka_promo_add(promo, &rec);
+ *		(or ka_promo_add_file(): one large file on every core)
  *	ka_promo_finish(promo, error, size);	baselines, lifts, dips, ROI
  *	rows = ka_promo_rows(promo, &count);	or ka_promo_write_evaluate()
  *	ka_promo_free(promo);
@@ -24,7 +25,8 @@
  * after the end (the dip), and with --baseline yoy the same blocks 364
  * days earlier (52 weeks, so weekdays line up).  A row is read beyond
  * its date and customer only when it falls in such a block.  Memory
- * grows with promotions x accounts x weeks, never with rows.
+ * grows with promotions x accounts x weeks (x regions, for control
+ * sums), never with rows.
  *
  * What the figures mean, once, for every caller:
  * - A "week" of the baseline is a 7-day block before the window.  A
@@ -43,17 +45,23 @@
  * - control: difference-in-differences on the log scale: expected =
  *            the account's clean blocks x (control window / control
  *            blocks), where the control group is every other account of
- *            the same tier and region (as known) with no promotion of
- *            any kind from the first baseline block to the last dip
- *            block.  Each figure (qty, revenue, margin) uses its own
- *            ratio.
+ *            the same tier (from the accounts file) and region (from
+ *            it, else from the sales rows' region, an account's own
+ *            being that of its first row) with no promotion of any kind
+ *            from the first baseline block kept to the last dip block;
+ *            with an accounts file, only its accounts.  Each figure
+ *            (qty, revenue, margin) uses its own ratio.  The group must
+ *            have min_control accounts with sales of the scope in that
+ *            span.
  *   Expected values are rounded half away from zero to 2 decimals;
  *   lifts, dips and net figures are exact differences of the rounded
  *   values, so every row adds up as printed.
  * - dip: expected minus actual over the M blocks after the window (the
  *   same method, scaled to M blocks); it stops early at the data's end
- *   or at another promotion of the account (flag short-post).  A
- *   negative dip is a halo, reported as is.  net = lift - dip.
+ *   or at another promotion of the account that shares sales (flag
+ *   short-post).  A negative dip is a halo, reported as is.  net =
+ *   lift - dip.  yoy-promoted: a promotion sharing sales ran in the
+ *   year-ago window or its dip weeks (the yoy baseline carries it).
  * - margin: amount - cost, and where a row has no cost (or the input
  *   no cost column) --margin-pct of its amount, else unknown.  With
  *   off_invoice the discount was not in the amounts: discount_pct of
@@ -187,6 +195,20 @@ enum ka_promo_verdict {
 };
 
 enum ka_promo_verdict ka_promo_add(ka_promo *promo, const ka_record *rec);
+
+/*
+ * The whole of one regular file in jobs pieces at once (after
+ * ka_promo_bind(), its header read with options by a reader of the
+ * caller's, whose delimiter is given): each piece goes into an engine
+ * of its own and they are added up in input order, so every figure is
+ * the one pass's.  Returns 1 when done so; 0 when the file is to be read
+ * the usual way, nothing having been counted: too small, not a regular
+ * file, an --encoding, a filter, --lenient, a control baseline, "all"
+ * without accounts, a header or a cut that may lie inside quotes, or any
+ * bad row (the one pass then names it).
+ */
+int	 ka_promo_add_file(ka_promo *promo, const char *path,
+	    const struct ka_reader_options *options, int delimiter, int jobs);
 /* "column 12 (amount): not a number: \"x\"", and that column (1-based). */
 const char *ka_promo_error(const ka_promo *promo);
 size_t	 ka_promo_error_column(const ka_promo *promo);
@@ -334,12 +356,17 @@ int	 ka_promo_section(const ka_promo *promo, const ka_period *period,
 	    struct ka_promo_section *out);
 
 /*
- * The whole section in one call, for ka-report: reads the promotions
- * file, the optional accounts file and the sales files (with their
- * reader options, as_of unused), evaluates the promotions that ended in
- * period with config's baseline, and fills out.  *engine receives the
- * engine (free it with ka_promo_free() after using out->rows).
- * 0, or an exit status with a message in error.
+ * The whole section in one call, for ka-report: reads the optional
+ * accounts file (ka-rank's output: names and tiers), the promotions file
+ * and the sales files (with their reader options and --col roles; one
+ * large file in pieces on every core), evaluates the promotions that
+ * ended in period with config's baseline (config's decimal_comma,
+ * date_format and null_string apply to all three files; its period and
+ * rejects are set here), and fills out.  *engine receives the engine;
+ * free it with ka_promo_free() after using out->rows, and out->rows with
+ * free().  Returns 0, or an exit status (1 bad data: "FILE:LINE: ...";
+ * 2 a missing column) with a message in error ("" when a file could not
+ * be opened: the reader has printed why).
  */
 int	 ka_promo_report(const struct ka_promo_config *config,
 	    const char *promos_path, const char *accounts_path,

@@ -53,7 +53,7 @@ static const struct labels chinese = {
 	"近12期", "进入A级", "离开A级", "上升最多", "下降最多", "新客户",
 	"流失客户（以前购买，本期未购买）", "无", "HHI指数", "区间",
 	"第一大客户占比", "前5大客户占比", "前10大客户占比",
-	"若最大客户流失", "距上次下单天数", "通常间隔（天）", "标记",
+	"若最大客户流失", "未下单天数", "通常间隔", "标记",
 	"上期销售额", "截至", "帕累托曲线", "客户占比", "累计占比",
 	"各期销售额", "合计", "等级变动", "不集中", "中度集中", "高度集中",
 	"天", "ka-report (ka-tools)", "流失风险", "下滑", "集中风险",
@@ -123,9 +123,32 @@ period_text(const struct ka_report *r, const ka_period *p, char *out,
     size_t size)
 {
 	char canonical[40], first[24], last[24];
-	int y, w;
+	int y, w, day;
 
 	ka_period_format(p, canonical, sizeof(canonical));
+	ka_date_to_ymd(p->first, &y, &w, &day);
+	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_YEAR) {
+		snprintf(out, size, "%d年", y);
+		return;
+	}
+	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_QUARTER) {
+		snprintf(out, size, "%d年第%d季度", y, (w + 2) / 3);
+		return;
+	}
+	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_MONTH) {
+		snprintf(out, size, "%d年%d月", y, w);
+		return;
+	}
+	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_DAY) {
+		date_text(r, p->first, out, size);
+		return;
+	}
+	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_RANGE) {
+		date_text(r, p->first, first, sizeof(first));
+		date_text(r, p->last, last, sizeof(last));
+		snprintf(out, size, "%s至%s", first, last);
+		return;
+	}
 	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_WEEK) {
 		ka_date_iso_week(p->first, &y, &w);
 		date_text(r, p->first, first, sizeof(first));
@@ -617,6 +640,42 @@ plain_section(struct ka_buf *out, const struct ka_report *r, int markdown,
 	free(right);
 }
 
+/*
+ * "  label: names, ..." within 80 columns: broken at spaces, the lines
+ * after the first indented by four.  A word wider than a line (a long
+ * Chinese name has no spaces) stays whole.
+ */
+static void
+wrapped_item(struct ka_buf *out, const char *label, const char *text)
+{
+	size_t used, width, length;
+	const char *word = text, *end;
+
+	ka_buf_printf(out, "  %s:", label);
+	used = 3 + ka_utf8_width(label, strlen(label));
+	while (*word != '\0') {
+		while (*word == ' ')
+			word++;
+		if (*word == '\0')
+			break;
+		/* "Name (-2)": the figure stays with the name. */
+		end = strchr(word, ' ');
+		while (end != NULL && end[1] == '(')
+			end = strchr(end + 1, ' ');
+		length = end != NULL ? (size_t)(end - word) : strlen(word);
+		width = ka_utf8_width(word, length);
+		if (used + 1 + width > 80 && used > 4) {
+			ka_buf_puts(out, "\n   ");
+			used = 3;
+		}
+		ka_buf_puts(out, " ");
+		ka_buf_add(out, word, length);
+		used += 1 + width;
+		word += length;
+	}
+	ka_buf_puts(out, "\n");
+}
+
 static void
 render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
 {
@@ -692,7 +751,7 @@ render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
 			ka_buf_printf(out, "- **%s:** %s\n", item_labels[i],
 			    items[i].length ? items[i].text : l->none);
 		else
-			ka_buf_printf(out, "  %s: %s\n", item_labels[i],
+			wrapped_item(out, item_labels[i],
 			    items[i].length ? items[i].text : l->none);
 	}
 	free_items(items);
@@ -957,8 +1016,12 @@ render_json(struct ka_buf *out, const struct ka_report *r)
 		ka_buf_puts(out, ", \"prev_revenue\": ");
 		json_decimal(out, x->prev_revenue);
 		ka_buf_puts(out, ", \"last_order\": ");
-		ka_date_format(x->last_order, text);
-		json_string(out, text);
+		if (x->last_order == KA_DATE_NONE) {
+			ka_buf_puts(out, "null");
+		} else {
+			ka_date_format(x->last_order, text);
+			json_string(out, text);
+		}
 		ka_buf_puts(out, "}");
 	}
 	ka_buf_puts(out, "],\n  \"sections\": {");
