@@ -137,29 +137,48 @@ qty_text(ka_dec v, char *out, size_t size)
 	ka_display_money(v, places, out, size);
 }
 
+/* " and 3 more" after 2 of 5 shown, or "等5个". */
+static void
+more_text(int zh, size_t left, size_t total, char *out, size_t size)
+{
+	if (zh)
+		snprintf(out, size, "等%zu个", total);
+	else
+		snprintf(out, size, " and %zu more", left);
+}
+
 /*
- * Appends items to b, separated by sep, while the whole stays within
- * budget display columns; the ones that do not fit become more (", ..."
- * or "等").  The first item is always shown.
+ * Appends items (the first n of total) to b, separated by ", " or "、",
+ * while the whole stays within budget display columns; those that do
+ * not fit are counted instead (" and 3 more", "等5个").  The first item
+ * is always shown.
  */
 static void
 join_fitting(struct ka_buf *b, const char *const *items, size_t n,
-    const char *sep, const char *more, size_t budget)
+    size_t total, int zh, size_t budget)
 {
+	const char *sep = zh ? "、" : ", ";
+	char more[64];
 	size_t i, used = 0;
 
 	for (i = 0; i < n; i++) {
 		size_t w = width_of(items[i]) + (i > 0 ? width_of(sep) : 0);
-		size_t tail = i + 1 < n ? width_of(more) : 0;
+		size_t tail = 0;
 
-		if (i > 0 && used + w + tail > budget) {
-			ka_buf_puts(b, more);
-			return;
+		if (i + 1 < total) {
+			more_text(zh, total - i - 1, total, more, sizeof(more));
+			tail = width_of(more);
 		}
+		if (i > 0 && used + w + tail > budget)
+			break;
 		if (i > 0)
 			ka_buf_puts(b, sep);
 		ka_buf_puts(b, items[i]);
 		used += w;
+	}
+	if (i < total) {
+		more_text(zh, total - i, total, more, sizeof(more));
+		ka_buf_puts(b, more);
 	}
 }
 
@@ -414,7 +433,6 @@ note_line(struct ka_report_section *out, int zh, const char *note,
 	const char **items;
 	struct ka_buf list = { 0 };
 	size_t nitems = 0;
-	int cut = 0;
 
 	if (end == note || (!zh && strstr(end, "not allocated: ") == NULL)) {
 		ka_section_line(out, "%s%s", note, zh ? "。" : ".");
@@ -443,9 +461,8 @@ note_line(struct ka_report_section *out, int zh, const char *note,
 	for (p = copy; *p != '\0'; ) {
 		size_t length = strcspn(p, ",");
 
-		if (length == 3 && strncmp(p, "...", 3) == 0)
-			cut = 1;
-		else
+		/* The engine ends a long list with "...": n counts all. */
+		if (length != 3 || strncmp(p, "...", 3) != 0)
 			items[nitems++] = p;
 		p += length;
 		if (*p == ',') {
@@ -454,16 +471,13 @@ note_line(struct ka_report_section *out, int zh, const char *note,
 		}
 	}
 	if (zh)
-		snprintf(head, sizeof(head), "%lu个有订单的SKU没有库存记录，未分配："
-		    , n);
+		snprintf(head, sizeof(head), "%lu个有订单的SKU没有库存记录，"
+		    "未分配：", n);
 	else
-		snprintf(head, sizeof(head), "Orders for %lu %s with no stock "
-		    "row were not allocated: ", n, n == 1 ? "sku" : "skus");
-	join_fitting(&list, items, nitems, zh ? "、" : ", ", zh ? "等" :
-	    ", ...", LINE_WIDTH - width_of(head) - 6);
-	if (cut && (list.length < 3 || (strcmp(list.text + list.length - 3,
-	    "...") != 0 && strcmp(list.text + list.length - 3, "等") != 0)))
-		ka_buf_puts(&list, zh ? "等" : ", ...");
+		snprintf(head, sizeof(head), "Orders not allocated, no stock "
+		    "row: ");
+	join_fitting(&list, items, nitems, n > nitems ? n : nitems, zh,
+	    LINE_WIDTH - width_of(head) - 2);
 	ka_section_line(out, "%s%s%s", head, list.text != NULL ? list.text :
 	    "", zh ? "。" : ".");
 	ka_buf_free(&list);
@@ -516,8 +530,8 @@ summary_lines(const struct ka_report_inputs *in,
 		ka_section_line(out, "Peak %s, supplier lead time %d %s.", peak,
 		    r->lead_days, r->lead_days == 1 ? "day" : "days");
 	if (key_tier == NULL) {
-		ka_section_line(out, zh ? "账户文件中没有分级的大客户，无需检查。" :
-		    "The accounts file lists no key accounts: nothing to check.");
+		ka_section_line(out, zh ? "没有已分级的大客户，无需检查。" :
+		    "No key accounts are ranked: nothing to check.");
 		return;
 	}
 	if (r->skus == 0)
@@ -560,7 +574,8 @@ summary_lines(const struct ka_report_inputs *in,
 		const char **items = calloc(r->nstockouts + 1, sizeof(*items));
 		struct ka_buf list = { 0 };
 		size_t late = 0, later = 0, prefix;
-		char head[128];
+		ka_date first_by = 0;
+		char head[128], by[32];
 
 		if (items == NULL)
 			ka_die(KA_EXIT_DATA, "out of memory");
@@ -586,8 +601,8 @@ summary_lines(const struct ka_report_inputs *in,
 				    "%s (", r->norder_now, r->norder_now == 1 ?
 				    "sku" : "skus");
 			prefix = width_of(head) + 4;
-			join_fitting(&list, items, r->norder_now, zh ? "、" :
-			    ", ", zh ? "等" : ", ...", LINE_WIDTH - prefix);
+			join_fitting(&list, items, r->norder_now, r->norder_now,
+			    zh, LINE_WIDTH - prefix);
 			ka_section_line(out, "%s%s%s", head, list.text,
 			    zh ? "）。" : ").");
 			ka_buf_reset(&list);
@@ -600,28 +615,31 @@ summary_lines(const struct ka_report_inputs *in,
 			    "%s run%s short.", late, late == 1 ? "arrives" :
 			    "arrive", late == 1 ? "it" : "they", late == 1 ?
 			    "s" : "");
-		/* Those to order later, with the day to order by. */
+		/* Those that can wait, and the first day one must be ordered. */
 		for (i = 0; i < r->nstockouts; i++) {
 			const struct ka_stock_shortage *x = &r->stockouts[i];
-			char by[32], item[160];
 
 			if (x->action != KA_STOCK_ORDER_LATER)
 				continue;
-			date_text(zh, x->order_by, by, sizeof(by));
-			snprintf(item, sizeof(item), zh ? "%s（%s前）" :
-			    "%s by %s", x->sku, by);
-			items[later++] = copy_text(item);
+			if (later == 0 || x->order_by < first_by)
+				first_by = x->order_by;
+			items[later++] = x->sku;
 		}
-		if (later > 0) {
-			snprintf(head, sizeof(head), zh ? "稍后订货：" :
-			    "To order later: ");
-			join_fitting(&list, items, later, zh ? "、" : ", ",
-			    zh ? "等" : ", ...", LINE_WIDTH - width_of(head) -
-			    2);
+		date_text(zh, first_by, by, sizeof(by));
+		if (later == 1)
+			ka_section_line(out, zh ? "稍后订货：%s（%s前）。" :
+			    "To order later: %s by %s.", items[0], by);
+		else if (later > 1) {
+			if (zh)
+				snprintf(head, sizeof(head), "稍后订货：%zu个SKU，"
+				    "最早须在%s前订货（", later, by);
+			else
+				snprintf(head, sizeof(head), "To order later: %zu "
+				    "skus, the first by %s (", later, by);
+			join_fitting(&list, items, later, later, zh,
+			    LINE_WIDTH - width_of(head) - 4);
 			ka_section_line(out, "%s%s%s", head, list.text,
-			    zh ? "。" : ".");
-			for (i = 0; i < later; i++)
-				free((char *)items[i]);
+			    zh ? "）。" : ").");
 		}
 		ka_buf_free(&list);
 		free(items);
@@ -663,8 +681,8 @@ orders_lines(const struct ka_report_inputs *in, const ka_period *peak,
 		snprintf(head, sizeof(head), "Short: %zu %s, %s units (",
 		    o->short_lines, o->short_lines == 1 ? "line" : "lines",
 		    short_qty);
-	join_fitting(&list, o->short_skus, o->nshort_skus, zh ? "、" : ", ",
-	    zh ? "等" : ", ...", LINE_WIDTH - width_of(head) - 4);
+	join_fitting(&list, o->short_skus, o->nshort_skus, o->nshort_skus, zh,
+	    LINE_WIDTH - width_of(head) - 4);
 	ka_section_line(out, "%s%s%s", head, list.text, zh ? "）。" : ").");
 	ka_buf_free(&list);
 }

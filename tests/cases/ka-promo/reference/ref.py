@@ -34,7 +34,11 @@ def r2(x):
     return F(sign * q, 100)
 
 def gen(folder, seed, tiers_too=True):
+    # Only random() is drawn from: its sequence for a seed is stable
+    # across Python versions; randint, choice and randrange have changed.
     rnd = random.Random(seed)
+    randint = lambda a, b: a + int(rnd.random() * (b - a + 1))
+    choice = lambda seq: seq[int(rnd.random() * len(seq))]
     skus = {"A1": "Food", "A2": "Food", "B1": "Drink", "B2": "Drink"}
     customers = ["C%d" % i for i in range(1, 25)]
     tiers = {c: ("A" if i < 12 else "B") for i, c in enumerate(customers)}
@@ -52,11 +56,11 @@ def gen(folder, seed, tiers_too=True):
         for c in customers:
             if d < start_of[c] or rnd.random() < 0.7:
                 continue
-            sku = rnd.choice(sorted(skus))
-            qty = rnd.randint(1, 20) * (2 if rnd.random() < 0.1 else 1)
+            sku = choice(sorted(skus))
+            qty = randint(1, 20) * (2 if rnd.random() < 0.1 else 1)
             if rnd.random() < 0.03:
                 qty = -qty
-            price = F(rnd.randint(100, 500), 100)
+            price = F(randint(100, 500), 100)
             amount = qty * price
             cost = "" if rnd.random() < 0.003 else "%.2f" % float(amount * F(7, 10))
             rows.append((iso(d), c, sku, skus[sku], qty, "%.2f" % float(amount), cost))
@@ -70,14 +74,14 @@ def gen(folder, seed, tiers_too=True):
         f.write("promo_id,customer_id,scope,start,end,mechanic,discount_pct,cost\n")
         for i in range(24):
             r = rnd.random()
-            who = rnd.choice(customers) if r < 0.9 else ("tier:B" if r < 0.96 else "all")
+            who = choice(customers) if r < 0.9 else ("tier:B" if r < 0.96 else "all")
             if who == "tier:B" and not tiers_too:
-                who = rnd.choice(customers)
-            s = day("2025-08-01") + rnd.randrange(280)
-            e = s + rnd.choice([6, 13, 9, 20])
-            cost = "" if rnd.random() < 0.2 else str(rnd.randint(0, 400))
-            f.write("P%d,%s,%s,%s,%s,%s,%s,%s\n" % (i + 1, who, rnd.choice(scopes),
-                    iso(s), iso(e), rnd.choice(mechanics), rnd.choice(["", "10", "20%"]), cost))
+                who = choice(customers)
+            s = day("2025-08-01") + int(rnd.random() * 280)
+            e = s + choice([6, 13, 9, 20])
+            cost = "" if rnd.random() < 0.2 else str(randint(0, 400))
+            f.write("P%d,%s,%s,%s,%s,%s,%s,%s\n" % (i + 1, who, choice(scopes),
+                    iso(s), iso(e), choice(mechanics), choice(["", "10", "20%"]), cost))
 
 def load(folder, with_accounts):
     sales = []

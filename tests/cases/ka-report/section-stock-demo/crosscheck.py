@@ -33,6 +33,20 @@ def main():
         if line not in lines:
             problems.append(f"no line {line!r}")
 
+    def want_list(head, items, tail):
+        """head + items joined by ", " + tail, the list maybe cut short
+        with " and N more" to fit the line."""
+        for line in lines:
+            if line.startswith(head) and line.endswith(tail):
+                text = line[len(head):len(line) - len(tail)]
+                m = re.fullmatch(r"(.*?)(?: and (\d+) more)?", text)
+                shown = m.group(1).split(", ")
+                more = int(m.group(2) or 0)
+                if shown == items[:len(shown)] and \
+                        len(shown) + more == len(items):
+                    return
+        problems.append(f"no line {head}{', '.join(items)}{tail}")
+
     if len(rows) != min(len(check), 20):
         problems.append(f"{len(rows)} rows, ka-stock has {len(check)}")
     for r, c in zip(rows, check):
@@ -54,24 +68,28 @@ def main():
                 for a in c["short_accounts"].split(";")}
     now = [c["sku"] for c in check if c["action"].startswith("order now")]
     late = sum(c["action"] == "order now, arrives late" for c in check)
-    later = [f"{c['sku']} by {c['order_by']}" for c in check
-             if c["action"].startswith("order by")]
+    later = [c for c in check if c["action"].startswith("order by")]
     if n > 0:
         want(f"Shortfall {grouped(total)} units; {len(accounts)} key "
              f"account{'s' if len(accounts) != 1 else ''} short.")
         if len(now) == n and n > 1:
             want(f"To order now: all {n} skus short.")
         elif now:
-            want(f"To order now: {len(now)} sku{'s' if len(now) > 1 else ''}"
-                 f" ({', '.join(now)}).")
+            want_list(f"To order now: {len(now)} "
+                      f"sku{'s' if len(now) > 1 else ''} (", now, ").")
         else:
             want("To order now: none.")
         if late:
             want(f"Even ordered today, {late} "
                  f"{'arrives after it runs' if late == 1 else 'arrive after they run'}"
                  " short.")
-        if later:
-            want(f"To order later: {', '.join(later)}.")
+        if len(later) == 1:
+            want(f"To order later: {later[0]['sku']} by "
+                 f"{later[0]['order_by']}.")
+        elif later:
+            first = min(c["order_by"] for c in later)
+            want_list(f"To order later: {len(later)} skus, the first by "
+                      f"{first} (", [c["sku"] for c in later], ").")
     else:
         want("To order now: none.")
     if not any(re.match(rf"{n} of \d+ skus key accounts|None of the", l)
@@ -90,9 +108,10 @@ def main():
              f": {len(key)} account-sku line{'s' if len(key) != 1 else ''}, "
              f"{grouped(qty)} units.")
         if short:
-            want(f"Short: {len(short)} line{'s' if len(short) != 1 else ''}, "
-                 f"{grouped(sum(Decimal(a['shortfall']) for a in short))} units"
-                 f" ({', '.join(skus)}).")
+            want_list(f"Short: {len(short)} line"
+                      f"{'s' if len(short) != 1 else ''}, "
+                      f"{grouped(sum(Decimal(a['shortfall']) for a in short))}"
+                      " units (", skus, ").")
         else:
             want("All of them can be filled in full.")
         said += f"; {len(key)} key-account order lines, {len(short)} short"
