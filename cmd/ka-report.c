@@ -846,6 +846,19 @@ build_report(struct run *run, struct ka_report *r)
 		spark_of(run, row->key, a->spark);
 	}
 	r->naccounts = ranked;
+	r->gone = calloc(n - ranked + 1, sizeof(*r->gone));
+	if (r->gone == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	for (i = ranked; i < n; i++) {
+		struct ka_report_lost *x = &r->gone[r->ngone++];
+
+		x->customer_id = rows[i].key;
+		x->customer = rows[i].name;
+		x->prev_tier = rows[i].prev_tier >= 0 ?
+		    ka_rank_label(now, rows[i].prev_tier) : "";
+		x->prev_revenue = rows[i].prev_revenue;
+		x->last_order = rows[i].last_order;
+	}
 
 	ka_rank_summary(now, &summary);
 	r->hhi = summary.has_concentration ? to_double(summary.hhi) : 0;
@@ -1020,6 +1033,7 @@ free_report(struct ka_report *r)
 		free((char *)r->risks[i].risk);
 	free(r->risks);
 	free(r->lost);
+	free(r->gone);
 	free(r->accounts);
 }
 

@@ -35,7 +35,7 @@ static const struct labels english = {
 	"Concentration", "At risk", "#", "customer", "tier", "share",
 	"growth", "rank +/-", "last 12", "entered tier A", "left tier A",
 	"biggest risers", "biggest fallers", "new accounts",
-	"lost accounts (bought before, not now)", "none", "HHI", "band",
+	"lost in the risk window (bought before it, not in it)", "none", "HHI", "band",
 	"top 1 share", "top 5 share", "top 10 share",
 	"if the largest account left", "days since",
 	"usual gap", "flags", "previous revenue", "as of",
@@ -51,7 +51,7 @@ static const struct labels chinese = {
 	"毛利", "订单数", "活跃客户", "概要", "大客户", "变动", "集中度",
 	"风险客户", "#", "客户", "等级", "占比", "增长", "名次变化",
 	"近12期", "进入A级", "离开A级", "上升最多", "下降最多", "新客户",
-	"流失客户（以前购买，本期未购买）", "无", "HHI指数", "区间",
+	"风险窗口内流失（此前购买，窗口内未购买）", "无", "HHI指数", "区间",
 	"第一大客户占比", "前5大客户占比", "前10大客户占比",
 	"若最大客户流失", "未下单天数", "通常间隔", "标记",
 	"上期销售额", "截至", "帕累托曲线", "客户占比", "累计占比",
@@ -479,11 +479,12 @@ risk_cells(const struct ka_report *r, size_t i, char cells[RISK_COLUMNS][160])
 	ka_buf_free(&flags);
 }
 
+/* Names in a list are parted by "; ": names hold commas themselves. */
 static void
 join_name(struct ka_buf *b, const char *name, const char *extra)
 {
 	if (b->length > 0)
-		ka_buf_puts(b, ", ");
+		ka_buf_puts(b, "; ");
 	ka_buf_puts(b, name);
 	if (extra != NULL)
 		ka_buf_printf(b, " (%s)", extra);
@@ -514,6 +515,12 @@ movement_items(const struct ka_report *r, const char *labels[MOVEMENT_ITEMS],
 		if (strcmp(a->movement, "new") == 0)
 			join_name(&texts[4], name_of(a), NULL);
 	}
+	/* Tier A then, and no rows at all now: they left tier A too. */
+	for (i = 0; i < r->ngone; i++)
+		if (in_tier_a(r->gone[i].prev_tier))
+			join_name(&texts[1], r->gone[i].customer != NULL &&
+			    r->gone[i].customer[0] != '\0' ? r->gone[i].customer :
+			    r->gone[i].customer_id, NULL);
 	n = movers(r, 1, index, 5);
 	for (i = 0; i < n; i++) {
 		rank_change_text(r, &r->accounts[index[i]], move, sizeof(move));

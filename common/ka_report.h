@@ -69,6 +69,7 @@ struct ka_report_risk {
 struct ka_report_lost {
 	const char	*customer_id;
 	const char	*customer;
+	const char	*prev_tier;	/* the tier it had then */
 	ka_dec		 prev_revenue;
 	ka_date		 last_order;
 };
@@ -105,7 +106,9 @@ struct ka_report {
 	struct ka_report_account *accounts;
 	size_t		 naccounts;
 	size_t		 top;		/* how many the key-account table shows */
-	/* Accounts of the previous period absent now, by movement. */
+	/* Accounts of the previous period absent now, by their old rank. */
+	struct ka_report_lost *gone;
+	size_t		 ngone;
 	size_t		 movement[5];	/* new, up, same, down, lost */
 
 	/* Risk window: lapsed and declining key accounts, lost accounts. */

@@ -344,7 +344,7 @@ EN = dict(
     rank_change='rank +/-', trend='last 12', entered_a='entered tier A',
     left_a='left tier A', risers='biggest risers', fallers='biggest fallers',
     new_accounts='new accounts',
-    lost='lost accounts (bought before, not now)', none='none', hhi='HHI',
+    lost='lost in the risk window (bought before it, not in it)', none='none', hhi='HHI',
     top1='top 1 share', top5='top 5 share', top10='top 10 share',
     largest_left='if the largest account left', days_since='days since',
     usual_gap='usual gap', flags='flags', as_of='as of',
@@ -360,7 +360,7 @@ ZH = dict(
     growth='增长', rank_change='名次变化', trend='近12期',
     entered_a='进入A级', left_a='离开A级', risers='上升最多',
     fallers='下降最多', new_accounts='新客户',
-    lost='流失客户（以前购买，本期未购买）', none='无', hhi='HHI指数',
+    lost='风险窗口内流失（此前购买，窗口内未购买）', none='无', hhi='HHI指数',
     top1='第一大客户占比', top5='前5大客户占比', top10='前10大客户占比',
     largest_left='若最大客户流失', days_since='未下单天数',
     usual_gap='通常间隔', flags='标记', as_of='截至',
@@ -498,12 +498,14 @@ def risk_cells(L, g):
 
 def movement_items(m, L):
     def join(names):
-        return ', '.join(names)
+        return '; '.join(names)
     items = [
         (L['entered_a'], join(name_of(g) for g in m.now if g['tier'] == 'A'
                               and g['prev_tier'] != 'A')),
-        (L['left_a'], join(name_of(g) for g in m.now if g['tier'] != 'A'
-                           and g['prev_tier'] == 'A')),
+        (L['left_a'], join([name_of(g) for g in m.now if g['tier'] != 'A'
+                            and g['prev_tier'] == 'A'] +
+                           [name_of(g) for g in m.lost_now
+                            if g['tier'] == 'A'])),
         (L['risers'], join('%s (%s)' % (name_of(g), rank_change(g, L))
                            for g in movers(m, True))),
         (L['fallers'], join('%s (%s)' % (name_of(g), rank_change(g, L))
