@@ -3802,7 +3802,9 @@ ka_promo_finish(ka_promo *p, char *error, size_t size)
 		compute_eval(p, &p->evals[i], &list);
 	}
 	free(list.v);
-	qsort(p->rows, p->nrows, sizeof(*p->rows), row_compare);
+	/* qsort wants a real array even for no rows. */
+	if (p->nrows > 1)
+		qsort(p->rows, p->nrows, sizeof(*p->rows), row_compare);
 	return 0;
 }
 

@@ -348,7 +348,6 @@ struct tally {
 	size_t	lifted;		/* rows with a lift: a baseline */
 	size_t	with_cost, with_roi;
 	size_t	ids;		/* distinct promotions: rows of one count once */
-	size_t	flagged[KA_PROMO_FLAG_COUNT];
 };
 
 static void
@@ -370,9 +369,6 @@ count_rows(const struct ka_promo_section *s, struct tally *t)
 			t->with_cost++;
 		if (s->rows[i]->has_roi)
 			t->with_roi++;
-		for (k = 0; k < KA_PROMO_FLAG_COUNT; k++)
-			if (s->rows[i]->flags & (1u << k))
-				t->flagged[k]++;
 	}
 }
 
