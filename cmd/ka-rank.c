@@ -445,6 +445,13 @@ rank_sales(const struct options *o, ka_rank *rank, ka_reader *reader,
 }
 
 /*
+ * The engine and the input live until exit, also when a bad row ends
+ * the program from deep inside: reachable from here, they are no leak.
+ */
+static ka_rank *engine;
+static ka_reader *input;
+
+/*
  * One large regular file on every processor.  Rows that go to a rejects
  * file must be written in input order, so --rejects reads in one go; the
  * engine itself declines whatever it cannot cut, and then nothing was
@@ -579,11 +586,11 @@ read_input(struct options *o, ka_rank *rank, struct ka_rejects *rejects,
 
 	ka_rejects_open(rejects, NULL);
 	if (o->merge) {
-		reader = open_partials(o, nfiles, files);
+		input = reader = open_partials(o, nfiles, files);
 		merge_partials(rank, reader);
 		return reader;
 	}
-	reader = ka_cli_open(&o->cli, nfiles, files);
+	input = reader = ka_cli_open(&o->cli, nfiles, files);
 	if (ka_rank_bind(rank, ka_reader_header(reader), &o->cli.roles,
 	    &missing) < 0)
 		ka_roles_require(&o->cli.roles, ka_reader_header(reader),
@@ -614,26 +621,24 @@ main(int argc, char *argv[])
 {
 	struct options o;
 	struct ka_rejects rejects;
-	ka_reader *reader;
 	ka_writer *writer;
-	ka_rank *rank;
 
 	signal(SIGPIPE, SIG_IGN);
 	parse_options(&o, argc, argv);
-	rank = ka_rank_new(&o.config);
-	reader = read_input(&o, rank, &rejects, argc - optind, argv + optind);
-	finish(&o, rank);
+	engine = ka_rank_new(&o.config);
+	input = read_input(&o, engine, &rejects, argc - optind, argv + optind);
+	finish(&o, engine);
 	writer = ka_writer_open(o.cli.output, o.partial ? KA_FORMAT_CSV :
-	    ka_cli_output_format(&o.cli, reader));
-	write_output(&o, rank, writer);
+	    ka_cli_output_format(&o.cli, input));
+	write_output(&o, engine, writer);
 	ka_writer_close(writer);
 	ka_rejects_close(&rejects);
 	if (o.explain)
-		ka_rank_explain(rank, stderr);
+		ka_rank_explain(engine, stderr);
 	if (!o.partial)
-		print_counts(&o, rank);
-	ka_reader_close(reader);
-	ka_rank_free(rank);
+		print_counts(&o, engine);
+	ka_reader_close(input);
+	ka_rank_free(engine);
 	ka_filter_free(o.cli.filter);
 	return KA_EXIT_OK;
 }

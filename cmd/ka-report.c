@@ -4,11 +4,10 @@
  * over the sales export feeds the ranking engine (common/ka_rank.c) for
  * the period, the period before, the same period a year ago and the
  * risk window, so every figure is one ka-rank gives on the same input.
+ * A large file is read in pieces on every processor (ka_pieces.h), each
+ * piece with engines of its own.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "ka_display.h"
 #include "ka_keys.h"
 #include "ka_msg.h"
+#include "ka_pieces.h"
 #include "ka_rank.h"
 #include "ka_reader.h"
 #include "ka_rejects.h"
@@ -365,6 +365,7 @@ parse_options(struct options *o, int argc, char **argv)
 
 enum engine_name { E_NOW, E_PREVIOUS, E_YEAR_AGO, E_RISK, E_COUNT };
 
+/* The sparklines' sums: the run's, or a piece's (see read_in_pieces()). */
 struct spark {
 	ka_period	 period[KA_REPORT_SPARK];
 	ka_date		 first, last;
@@ -381,15 +382,13 @@ struct run {
 	ka_reader	*reader;
 	int		 nfiles;
 	char *const	*files;
-	/* The risk engine reads on threads of its own, beside the main pass. */
-	int		 risk_apart;
-	int		*risk_done;	/* per file: read by the risk thread */
 	ka_rank		*engine[E_COUNT];
 	ka_date		 first[E_COUNT], last[E_COUNT];	/* what each reads */
 	ka_period	 period, previous, year_ago, window, before_window;
 	struct spark	 spark;
 	struct ka_rejects rejects;
 	unsigned long	 read, rejected, filtered;
+	unsigned long	 absorbed;	/* pieces read_in_pieces() took */
 };
 
 static void
@@ -432,6 +431,15 @@ configure(struct run *run, enum engine_name name, const ka_period *period,
 }
 
 static void
+configure_all(struct run *run)
+{
+	configure(run, E_NOW, &run->period, &run->previous);
+	configure(run, E_PREVIOUS, &run->previous, NULL);
+	configure(run, E_YEAR_AGO, &run->year_ago, NULL);
+	configure(run, E_RISK, &run->window, &run->before_window);
+}
+
+static void
 set_up(struct run *run)
 {
 	struct options *o = run->o;
@@ -451,10 +459,7 @@ set_up(struct run *run)
 	run->window.first = o->cli.as_of - o->risk_days + 1;
 	run->before_window = ka_period_previous(&run->window);
 
-	configure(run, E_NOW, &run->period, &run->previous);
-	configure(run, E_PREVIOUS, &run->previous, NULL);
-	configure(run, E_YEAR_AGO, &run->year_ago, NULL);
-	configure(run, E_RISK, &run->window, &run->before_window);
+	configure_all(run);
 
 	s->period[KA_REPORT_SPARK - 1] = run->period;
 	for (i = KA_REPORT_SPARK - 2; i >= 0; i--)
@@ -507,15 +512,35 @@ field_decimal(const struct run *run, const ka_record *rec, long column,
 	return -1;
 }
 
+/* The id of key in s, with room for its sums. */
+static uint32_t
+spark_key(struct spark *s, const char *key, size_t length)
+{
+	uint32_t id = ka_keys_intern(s->keys, key, length, NULL);
+
+	if (id >= s->capacity) {
+		size_t old = s->capacity;
+
+		s->capacity = s->capacity * 2 + 256;
+		s->sums = realloc(s->sums, s->capacity * KA_REPORT_SPARK *
+		    sizeof(*s->sums));
+		if (s->sums == NULL)
+			ka_die(KA_EXIT_DATA, "out of memory");
+		memset(s->sums + old * KA_REPORT_SPARK, 0,
+		    (s->capacity - old) * KA_REPORT_SPARK * sizeof(*s->sums));
+	}
+	return id;
+}
+
 /*
- * Adds a row to the sparklines.  Returns 0, or -1 with the column
- * (1-based) and a message when a value cannot be read.
+ * Adds a row to the sparklines s (the run's, or a piece's: s is all it
+ * writes).  Returns 0, or -1 with the column (1-based) and a message
+ * when a value cannot be read.
  */
 static int
-add_spark(struct run *run, const ka_record *rec, ka_date date,
-    size_t *column, char *message, size_t size)
+add_spark(const struct run *run, struct spark *s, const ka_record *rec,
+    ka_date date, size_t *column, char *message, size_t size)
 {
-	struct spark *s = &run->spark;
 	const char *key;
 	size_t length, bucket;
 	ka_dec amount, qty, price;
@@ -558,22 +583,29 @@ add_spark(struct run *run, const ka_record *rec, ka_date date,
 			break;
 	if (bucket == KA_REPORT_SPARK)
 		return 0;
-	id = ka_keys_intern(s->keys, key, length, NULL);
-	if (id >= s->capacity) {
-		size_t old = s->capacity;
-
-		s->capacity = s->capacity * 2 + 256;
-		s->sums = realloc(s->sums, s->capacity * KA_REPORT_SPARK *
-		    sizeof(*s->sums));
-		if (s->sums == NULL)
-			ka_die(KA_EXIT_DATA, "out of memory");
-		memset(s->sums + old * KA_REPORT_SPARK, 0,
-		    (s->capacity - old) * KA_REPORT_SPARK * sizeof(*s->sums));
-	}
+	id = spark_key(s, key, length);
 	/* The engines check overflow of far larger sums; these are parts. */
 	ka_dec_add(&s->sums[id * KA_REPORT_SPARK + bucket], amount);
 	ka_dec_add(&s->total[bucket], amount);
 	return 0;
+}
+
+/* Adds from's sums to into's, key by key. */
+static void
+spark_absorb(struct spark *into, const struct spark *from)
+{
+	size_t i, n = ka_keys_count(from->keys), k;
+
+	for (i = 0; i < n; i++) {
+		uint32_t id = spark_key(into, ka_keys_text(from->keys,
+		    (uint32_t)i), ka_keys_length(from->keys, (uint32_t)i));
+
+		for (k = 0; k < KA_REPORT_SPARK; k++)
+			ka_dec_add(&into->sums[id * KA_REPORT_SPARK + k],
+			    from->sums[i * KA_REPORT_SPARK + k]);
+	}
+	for (k = 0; k < KA_REPORT_SPARK; k++)
+		ka_dec_add(&into->total[k], from->total[k]);
 }
 
 static void
@@ -587,83 +619,145 @@ reject(struct run *run, const ka_record *rec, size_t column,
 	run->rejected++;
 }
 
-/*
- * The risk window covers a year or two of rows, far more than the other
- * engines: on a machine with two cores it reads the files on threads of
- * its own (ka_rank_add_file) while the main pass feeds the rest.  Only
- * where nothing needs a message in between: plain regular files, no
- * --where, no --encoding, not --lenient.
- */
-static int
-risk_can_read_apart(const struct run *run)
-{
-	const struct options *o = run->o;
-	struct stat st;
-	int i;
+/* ---- one large file in pieces ---- */
 
-	if (run->nfiles == 0 || ka_filter_count(o->cli.filter) > 0 ||
-	    o->cli.read.encoding != NULL || o->cli.read.no_header ||
-	    o->cli.lenient || sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return 0;
-	for (i = 0; i < run->nfiles; i++)
-		if (strcmp(run->files[i], "-") == 0 ||
-		    stat(run->files[i], &st) < 0 || !S_ISREG(st.st_mode))
-			return 0;
-	return 1;
-}
+/* What a piece of the file gives: each engine's figures, and the
+   sparklines' sums. */
+struct piece {
+	ka_rank		*engine[E_COUNT];
+	struct spark	 spark;
+	unsigned long	 read;
+};
 
 static void *
-read_risk(void *argument)
+piece_new(void *context)
 {
-	struct run *run = argument;
-	struct ka_reader_options options = run->o->cli.read;
-	int i;
+	const struct run *run = context;
+	/* A cache line of its own: pieces' threads write no line in common. */
+	size_t size = (sizeof(struct piece) + 63) / 64 * 64;
+	struct piece *p = aligned_alloc(64, size);
+	int e;
 
-	options.progress = 0;
-	for (i = 0; i < run->nfiles; i++)
-		run->risk_done[i] = ka_rank_add_file(run->engine[E_RISK],
-		    run->files[i], &options, ka_reader_delimiter(run->reader),
-		    2);
-	return NULL;
+	if (p == NULL)
+		ka_die(KA_EXIT_DATA, "out of memory");
+	memset(p, 0, size);
+	for (e = 0; e < E_COUNT; e++)
+		p->engine[e] = ka_rank_piece_new(run->engine[e]);
+	p->spark = run->spark;
+	p->spark.keys = ka_keys_new();
+	p->spark.sums = NULL;
+	p->spark.capacity = 0;
+	memset(p->spark.total, 0, sizeof(p->spark.total));
+	return p;
 }
 
-/* Files the risk thread could not take: read again, for it alone. */
-static void
-read_risk_rest(struct run *run)
+/*
+ * One record of a piece, as read_all() takes it, on the piece's thread:
+ * run is only read.  A row read_all() would reject (or die of) gives up
+ * the pieces: the one pass then says what is wrong where.
+ */
+static int
+piece_record(const void *context, void *piece, const ka_record *rec)
 {
-	enum ka_read_status status;
-	ka_reader *reader;
-	ka_record rec;
-	int i, got;
+	const struct run *run = context;
+	const struct spark *s = &run->spark;
+	struct piece *p = piece;
+	enum ka_rank_verdict verdict;
+	ka_date date;
+	char error[256];
+	size_t column;
+	int e;
 
-	for (i = 0; i < run->nfiles; i++) {
-		const char *file[1];
-
-		if (run->risk_done[i])
+	p->read++;
+	if ((size_t)s->date_column >= rec->nfields ||
+	    ka_cli_date(&run->o->cli, ka_field(rec, (size_t)s->date_column),
+	    ka_field_length(rec, (size_t)s->date_column), &date) < 0)
+		return -1;
+	for (e = 0; e < E_COUNT; e++) {
+		if (date < run->first[e] || date > run->last[e])
 			continue;
-		file[0] = run->files[i];
-		reader = ka_reader_open(file, 1, &run->o->cli.read);
-		if (reader == NULL)
-			exit(KA_EXIT_DATA);
-		while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
-			if (status != KA_READ_OK)
-				ka_die(KA_EXIT_DATA, "%s",
-				    ka_reader_error(reader));
-			switch (ka_rank_add(run->engine[E_RISK], &rec)) {
-			case KA_RANK_BAD:
-				ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec.file,
-				    rec.line, ka_rank_error(run->engine[E_RISK]));
-			case KA_RANK_FATAL:
-				ka_die(KA_EXIT_DATA, "%s",
-				    ka_rank_error(run->engine[E_RISK]));
-			default:
-				break;
-			}
-		}
-		if (got < 0)
-			ka_die(KA_EXIT_DATA, "%s", ka_reader_error(reader));
-		ka_reader_close(reader);
+		verdict = ka_rank_add(p->engine[e], rec);
+		if (verdict == KA_RANK_BAD || verdict == KA_RANK_FATAL)
+			return -1;
 	}
+	return add_spark(run, &p->spark, rec, date, &column, error,
+	    sizeof(error));
+}
+
+/* A piece after the rows before it (pieces and files in input order). */
+static int
+piece_absorb(void *context, void *piece)
+{
+	struct run *run = context;
+	struct piece *p = piece;
+	int e;
+
+	run->absorbed++;
+	for (e = 0; e < E_COUNT; e++)
+		if (ka_rank_absorb(run->engine[e], p->engine[e]) < 0)
+			return -1;
+	spark_absorb(&run->spark, &p->spark);
+	run->read += p->read;
+	return 0;
+}
+
+static void
+piece_free(void *context, void *piece)
+{
+	struct piece *p = piece;
+	int e;
+
+	(void)context;
+	for (e = 0; e < E_COUNT; e++)
+		ka_rank_free(p->engine[e]);
+	ka_keys_free(p->spark.keys);
+	free(p->spark.sums);
+	free(p);
+}
+
+/*
+ * Every input file in pieces on every processor: 1 when done, else 0
+ * with the run as it was (engines and sparklines empty), for the one
+ * pass.  Plain regular files only, no --where (it counts matches on one
+ * thread); ka_pieces_read() declines the rest (small files, an
+ * --encoding, -H, ...) and any row that needs a message.
+ */
+static int
+read_in_pieces(struct run *run)
+{
+	static const struct ka_pieces_callbacks callbacks = {
+		piece_new, piece_record, piece_absorb, piece_free
+	};
+	const struct options *o = run->o;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int i, e;
+
+	if (run->nfiles == 0 || jobs < 2 || ka_filter_count(o->cli.filter) > 0)
+		return 0;
+	for (i = 0; i < run->nfiles; i++)
+		if (strcmp(run->files[i], "-") == 0)
+			return 0;
+	for (i = 0; i < run->nfiles; i++)
+		if (ka_pieces_read(run->files[i], ka_reader_header(run->reader),
+		    &o->cli.read, ka_reader_delimiter(run->reader), (int)jobs,
+		    &callbacks, run) != 1)
+			break;
+	if (i == run->nfiles)
+		return 1;
+	if (run->absorbed > 0) {
+		/* Earlier files (or pieces) went in: start afresh. */
+		for (e = 0; e < E_COUNT; e++)
+			ka_rank_free(run->engine[e]);
+		configure_all(run);
+		ka_keys_free(run->spark.keys);
+		free(run->spark.sums);
+		run->spark.keys = ka_keys_new();
+		run->spark.sums = NULL;
+		run->spark.capacity = 0;
+		memset(run->spark.total, 0, sizeof(run->spark.total));
+		run->read = 0;
+	}
+	return 0;
 }
 
 static void
@@ -676,16 +770,9 @@ read_all(struct run *run)
 	char error[1024];
 	int got, passed, e;
 	size_t column;
-	pthread_t risk_thread;
 
-	run->risk_apart = risk_can_read_apart(run);
-	if (run->risk_apart) {
-		run->risk_done = calloc((size_t)run->nfiles, sizeof(int));
-		if (run->risk_done == NULL)
-			ka_die(KA_EXIT_DATA, "out of memory");
-		if (pthread_create(&risk_thread, NULL, read_risk, run) != 0)
-			run->risk_apart = 0;
-	}
+	if (read_in_pieces(run))
+		return;
 	while ((got = ka_reader_next(run->reader, &rec, &status)) > 0) {
 		int bad = 0;
 
@@ -718,8 +805,7 @@ read_all(struct run *run)
 			continue;
 		}
 		for (e = 0; e < E_COUNT && !bad; e++) {
-			if (date < run->first[e] || date > run->last[e] ||
-			    (e == E_RISK && run->risk_apart))
+			if (date < run->first[e] || date > run->last[e])
 				continue;
 			switch (ka_rank_add(run->engine[e], &rec)) {
 			case KA_RANK_BAD:
@@ -735,17 +821,12 @@ read_all(struct run *run)
 				break;
 			}
 		}
-		if (!bad && add_spark(run, &rec, date, &column, error,
-		    sizeof(error)) < 0)
+		if (!bad && add_spark(run, &run->spark, &rec, date, &column,
+		    error, sizeof(error)) < 0)
 			reject(run, &rec, column, error);
 	}
 	if (got < 0)
 		ka_die(KA_EXIT_DATA, "%s", ka_reader_error(run->reader));
-	if (run->risk_apart) {
-		pthread_join(risk_thread, NULL);
-		read_risk_rest(run);
-		free(run->risk_done);
-	}
 }
 
 static double

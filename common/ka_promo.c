@@ -17,23 +17,17 @@
  * sales: baselines keep enough blocks for the worst case, and after the
  * pass the blocks are chosen with what the rows said.
  */
-#define _GNU_SOURCE	/* pread, F_SETPIPE_SZ */
+#define _GNU_SOURCE	/* sysconf(_SC_NPROCESSORS_ONLN) */
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ka_keys.h"
 #include "ka_msg.h"
-#include "ka_progress.h"
+#include "ka_pieces.h"
 #include "ka_promo.h"
 
 __extension__ typedef __int128 wide;
@@ -2361,30 +2355,6 @@ overflow:
 
 /* ---- one file in pieces, on every core ---- */
 
-#define PIECE_MIN	(4u << 20)	/* smaller files are read in one go */
-#define PIECE_SEARCH	(64u << 10)	/* how far to look for a line end */
-#define MAX_JOBS	16
-
-/* What the pieces share, under lock. */
-struct shared {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 changed;
-	int		 abort;		/* one piece failed: all stop */
-	int		 finished;	/* readers done */
-	uint64_t	 fed;		/* bytes handed to the readers */
-};
-
-struct piece {
-	ka_promo	*engine;
-	struct ka_reader_options options;
-	int		 file;		/* the input, read with pread */
-	off_t		 from, to;	/* bytes [from, to) of it */
-	int		 pipe_read, pipe_write;
-	char		 name[32];	/* "/dev/fd/N" of pipe_read */
-	struct shared	*shared;
-	int		 failed;
-};
-
 /*
  * An engine for one piece: the promotions, keys, pairs and layout are
  * p's, shared and only read during the pass; what a pass writes (the
@@ -2500,301 +2470,66 @@ absorb(ka_promo *p, ka_promo *q)
 	return 0;
 }
 
-static void
-signal_finished(struct shared *s, int failed)
+/* The pieces of ka_promo_add_file(): engines of their own, absorbed in
+   order into whole, which p takes only when all went well. */
+struct promo_pieces {
+	ka_promo	*p;
+	ka_promo	*whole;
+};
+
+static void *
+promo_piece_new(void *context)
 {
-	pthread_mutex_lock(&s->lock);
-	if (failed)
-		s->abort = 1;
-	s->finished++;
-	pthread_cond_signal(&s->changed);
-	pthread_mutex_unlock(&s->lock);
+	return piece_engine(((struct promo_pieces *)context)->p);
 }
 
 static int
-aborted(struct shared *s)
+promo_piece_record(const void *context, void *piece, const ka_record *rec)
 {
-	int a;
+	enum ka_promo_verdict verdict = ka_promo_add(piece, rec);
 
-	pthread_mutex_lock(&s->lock);
-	a = s->abort;
-	pthread_mutex_unlock(&s->lock);
-	return a;
+	(void)context;
+	return verdict == KA_PROMO_BAD || verdict == KA_PROMO_FATAL ? -1 : 0;
 }
 
-/* The piece's bytes into its pipe, so that a reader takes them as a file. */
-static void *
-feed_piece(void *arg)
+static int
+promo_piece_absorb(void *context, void *piece)
 {
-	struct piece *p = arg;
-	off_t at = p->from;
-	sigset_t pipe_signal;
-	char *buffer = malloc(1u << 20);
-
-	/* A reader that stops early closes the pipe: EPIPE, not a signal. */
-	sigemptyset(&pipe_signal);
-	sigaddset(&pipe_signal, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
-	while (buffer != NULL && at < p->to) {
-		size_t want = (size_t)(p->to - at) < (1u << 20) ?
-		    (size_t)(p->to - at) : (1u << 20);
-		ssize_t n = pread(p->file, buffer, want, at), done = 0, k;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		while (done < n) {
-			k = write(p->pipe_write, buffer + done,
-			    (size_t)(n - done));
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				goto out;
-			done += k;
-		}
-		pthread_mutex_lock(&p->shared->lock);
-		p->shared->fed += (uint64_t)n;
-		pthread_mutex_unlock(&p->shared->lock);
-		at += n;
-	}
-out:
-	if (at < p->to) {
-		pthread_mutex_lock(&p->shared->lock);
-		p->shared->abort = 1;
-		pthread_mutex_unlock(&p->shared->lock);
-	}
-	free(buffer);
-	close(p->pipe_write);
-	p->pipe_write = -1;
-	return NULL;
-}
-
-/* Every record of the piece into its engine; any trouble stops all. */
-static void *
-read_piece(void *arg)
-{
-	struct piece *p = arg;
-	const char *names[1] = { p->name };
-	enum ka_read_status status;
-	enum ka_promo_verdict verdict;
-	ka_reader *reader;
-	ka_record rec;
-	unsigned long n = 0;
-	int got;
-
-	reader = ka_reader_open(names, 1, &p->options);
-	close(p->pipe_read);
-	p->pipe_read = -1;
-	if (reader == NULL) {
-		p->failed = 1;
-		signal_finished(p->shared, 1);
-		return NULL;
-	}
-	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
-		if ((++n & 4095) == 0 && aborted(p->shared))
-			break;
-		if (status != KA_READ_OK) {
-			got = -1;
-			break;
-		}
-		verdict = ka_promo_add(p->engine, &rec);
-		if (verdict == KA_PROMO_BAD || verdict == KA_PROMO_FATAL) {
-			got = -1;
-			break;
-		}
-	}
-	if (got < 0)
-		p->failed = 1;
-	ka_reader_close(reader);
-	signal_finished(p->shared, p->failed);
-	return NULL;
-}
-
-/* The first line end after at; -1 when none near, or (stop_at_quote) a
-   quote comes first, so a line might go on inside quotes. */
-static off_t
-line_end_after(int file, off_t at, off_t size, int stop_at_quote)
-{
-	char *buffer = malloc(PIECE_SEARCH);
-	ssize_t n, i;
-	off_t end = -1;
-
-	if (buffer == NULL)
-		return -1;
-	n = pread(file, buffer, PIECE_SEARCH, at);
-	for (i = 0; i < n; i++) {
-		if (buffer[i] == '"' && stop_at_quote)
-			break;
-		if (buffer[i] == '\n') {
-			end = at + i + 1 <= size ? at + i + 1 : -1;
-			break;
-		}
-	}
-	free(buffer);
-	return end;
+	return absorb(((struct promo_pieces *)context)->whole, piece);
 }
 
 static void
-wait_for_pieces(struct shared *s, int readers, int wanted, uint64_t total)
+promo_piece_free(void *context, void *piece)
 {
-	struct ka_progress progress;
-	struct timespec until;
-	uint64_t fed;
-
-	memset(&progress, 0, sizeof(progress));
-	ka_progress_start(&progress, wanted, total);
-	pthread_mutex_lock(&s->lock);
-	while (s->finished < readers) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 200 * 1000 * 1000;
-		if (until.tv_nsec >= 1000 * 1000 * 1000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000 * 1000 * 1000;
-		}
-		pthread_cond_timedwait(&s->changed, &s->lock, &until);
-		fed = s->fed;
-		pthread_mutex_unlock(&s->lock);
-		ka_progress_update(&progress, fed);
-		pthread_mutex_lock(&s->lock);
-	}
-	pthread_mutex_unlock(&s->lock);
-	ka_progress_finish(&progress);
+	piece_free(((struct promo_pieces *)context)->p, piece);
 }
 
 int
 ka_promo_add_file(ka_promo *p, const char *path,
     const struct ka_reader_options *options, int delimiter, int jobs)
 {
-	struct piece pieces[MAX_JOBS];
-	pthread_t readers[MAX_JOBS], feeders[MAX_JOBS];
-	struct shared shared;
-	unsigned char start[2];
-	struct stat st;
-	off_t header_end, size, cut[MAX_JOBS + 1];
-	int file, i, started = 0, done = 0;
+	static const struct ka_pieces_callbacks callbacks = {
+		promo_piece_new, promo_piece_record, promo_piece_absorb,
+		promo_piece_free
+	};
+	struct promo_pieces pieces;
+	int done;
 
-	if (jobs > MAX_JOBS)
-		jobs = MAX_JOBS;
 	/* Only the plain case: every other one reads in one pass. */
 	if (jobs < 2 || !p->bound || p->dynamic || p->intern_all ||
 	    p->control != NULL || p->config.rejects != NULL ||
-	    p->config.reconcile || options->encoding != NULL ||
-	    options->no_header || options->force_libcsv || delimiter == 0 ||
+	    p->config.reconcile ||
 	    (p->config.filter != NULL && ka_filter_count(p->config.filter) > 0))
 		return 0;
-	if ((file = open(path, O_RDONLY)) < 0)
-		return 0;
-	if (fstat(file, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)PIECE_MIN || pread(file, start, 2, 0) != 2 ||
-	    (start[0] == 0xff && start[1] == 0xfe) ||
-	    (start[0] == 0xfe && start[1] == 0xff)) {
-		close(file);
-		return 0;
-	}
-	size = st.st_size;
-	/* A header with a quote might span lines: read it the usual way. */
-	header_end = line_end_after(file, 0, size, 1);
-	/* Pieces of at least half PIECE_MIN: fewer of them if need be. */
-	if (header_end >= 0 && (size - header_end) / jobs <
-	    (off_t)PIECE_MIN / 2)
-		jobs = (int)((size - header_end) / ((off_t)PIECE_MIN / 2));
-	if (header_end < 0 || jobs < 2) {
-		close(file);
-		return 0;
-	}
-	cut[0] = header_end;
-	cut[jobs] = size;
-	for (i = 1; i < jobs; i++) {
-		off_t target = header_end + (size - header_end) / jobs * i;
-
-		/*
-		 * A cut inside a quoted field leaves the piece before it
-		 * with an open quote: that piece fails, and so the file is
-		 * read in one pass after all.
-		 */
-		cut[i] = line_end_after(file, target - 1, size, 0);
-		if (cut[i] < 0 || cut[i] <= cut[i - 1] || cut[i] >= size) {
-			close(file);
-			return 0;
-		}
-	}
-	memset(pieces, 0, sizeof(pieces));
-	memset(&shared, 0, sizeof(shared));
-	pthread_mutex_init(&shared.lock, NULL);
-	pthread_cond_init(&shared.changed, NULL);
-	for (i = 0; i < jobs; i++) {
-		struct piece *q = &pieces[i];
-		int fds[2];
-
-		q->file = file;
-		q->from = cut[i];
-		q->to = cut[i + 1];
-		q->options = *options;
-		q->options.no_header = 1;
-		q->options.delimiter = delimiter;
-		q->options.progress = 0;
-		q->shared = &shared;
-		q->pipe_read = q->pipe_write = -1;
-		if (pipe(fds) < 0)
-			break;
-		q->pipe_read = fds[0];
-		q->pipe_write = fds[1];
-#ifdef F_SETPIPE_SZ
-		fcntl(q->pipe_write, F_SETPIPE_SZ, 1 << 20);
-#endif
-		snprintf(q->name, sizeof(q->name), "/dev/fd/%d", q->pipe_read);
-		if (access(q->name, R_OK) < 0)
-			break;
-		q->engine = piece_engine(p);
-	}
-	if (i == jobs) {
-		for (started = 0; started < jobs; started++) {
-			if (pthread_create(&feeders[started], NULL, feed_piece,
-			    &pieces[started]) != 0)
-				break;
-			if (pthread_create(&readers[started], NULL, read_piece,
-			    &pieces[started]) != 0) {
-				/* Nobody will read: the feeder gets EPIPE. */
-				close(pieces[started].pipe_read);
-				pieces[started].pipe_read = -1;
-				pthread_join(feeders[started], NULL);
-				break;
-			}
-		}
-		wait_for_pieces(&shared, started, options->progress,
-		    (uint64_t)(size - header_end));
-		for (i = 0; i < started; i++) {
-			pthread_join(readers[i], NULL);
-			pthread_join(feeders[i], NULL);
-		}
-		done = started == jobs && !shared.abort;
-		for (i = 0; done && i < jobs; i++)
-			done = !pieces[i].failed;
-		/*
-		 * Into a fresh engine first, so that a sum out of range
-		 * leaves p as it was and the one pass says where.
-		 */
-		if (done) {
-			ka_promo *whole = piece_engine(p);
-
-			for (i = 0; done && i < jobs; i++)
-				done = absorb(whole, pieces[i].engine) == 0;
-			if (done)
-				done = absorb(p, whole) == 0;
-			piece_free(p, whole);
-		}
-	}
-	for (i = 0; i < jobs; i++) {
-		if (pieces[i].pipe_read >= 0)
-			close(pieces[i].pipe_read);
-		if (pieces[i].pipe_write >= 0)
-			close(pieces[i].pipe_write);
-		piece_free(p, pieces[i].engine);
-	}
-	close(file);
-	pthread_cond_destroy(&shared.changed);
-	pthread_mutex_destroy(&shared.lock);
+	/*
+	 * Into a fresh engine first, so that a sum out of range leaves p
+	 * as it was and the one pass says where.
+	 */
+	pieces.p = p;
+	pieces.whole = piece_engine(p);
+	done = ka_pieces_read(path, NULL, options, delimiter, jobs,
+	    &callbacks, &pieces) == 1 && absorb(p, pieces.whole) == 0;
+	piece_free(p, pieces.whole);
 	return done;
 }
 

@@ -1,22 +1,12 @@
-/* pread, pipe, pthreads; splice and F_SETPIPE_SZ on Linux. */
-#define _GNU_SOURCE
-#include <sys/stat.h>
-
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "ka_keys.h"
 #include "ka_msg.h"
-#include "ka_progress.h"
+#include "ka_pieces.h"
 #include "ka_rank.h"
 
 /*
@@ -1951,180 +1941,8 @@ fold_pending(ka_rank *r, char *error, size_t size)
 
 /* ---- one file in pieces, on every core ---- */
 
-#define PIECE_MIN	(4u << 20)	/* smaller files are read in one go */
-#define PIECE_SEARCH	(64u << 10)	/* how far to look for a line end */
-#define MAX_JOBS	16
-
-/* What the pieces share, under lock. */
-struct pieces_state {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 finished_changed;
-	int		 abort;		/* one piece failed: all stop */
-	int		 finished;	/* readers done */
-	uint64_t	 fed;		/* bytes handed to the readers */
-};
-
-struct piece {
-	ka_rank		*rank;
-	const struct ka_reader_options *options;
-	int		 delimiter;
-	int		 file;		/* the input, read with pread */
-	off_t		 from, to;	/* bytes [from, to) of it */
-	int		 pipe_read, pipe_write;
-	char		 name[32];	/* "/dev/fd/N" of pipe_read */
-	struct pieces_state *state;
-	int		 failed;
-};
-
-static void
-set_abort(struct piece *p)
-{
-	pthread_mutex_lock(&p->state->lock);
-	p->state->abort = 1;
-	pthread_mutex_unlock(&p->state->lock);
-}
-
-static int
-aborted(struct piece *p)
-{
-	int a;
-
-	pthread_mutex_lock(&p->state->lock);
-	a = p->state->abort;
-	pthread_mutex_unlock(&p->state->lock);
-	return a;
-}
-
-static void
-add_fed(struct piece *p, ssize_t n)
-{
-	pthread_mutex_lock(&p->state->lock);
-	p->state->fed += (uint64_t)n;
-	pthread_mutex_unlock(&p->state->lock);
-}
-
-/* The piece's bytes into its pipe, so that a reader takes them as a file. */
-static void *
-feed_piece(void *arg)
-{
-	struct piece *p = arg;
-	off_t at = p->from;
-	sigset_t pipe_signal;
-	char *buffer = NULL;
-
-	/* A reader that stops early closes the pipe: EPIPE, not a signal. */
-	sigemptyset(&pipe_signal);
-	sigaddset(&pipe_signal, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
-	while (at < p->to) {
-		size_t want = (size_t)(p->to - at) < (1u << 20) ?
-		    (size_t)(p->to - at) : (1u << 20);
-		ssize_t n = -1;
-
-#ifdef __linux__
-		if (buffer == NULL) {
-			n = splice(p->file, &at, p->pipe_write, NULL, want,
-			    SPLICE_F_MORE);
-			if (n > 0) {
-				add_fed(p, n);
-				continue;
-			}
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n == 0 || (errno != EINVAL && errno != ENOSYS))
-				break;
-		}
-#endif
-		if (buffer == NULL && (buffer = malloc(1u << 20)) == NULL)
-			break;
-		n = pread(p->file, buffer, want, at);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		{
-			ssize_t done = 0, k;
-
-			while (done < n) {
-				k = write(p->pipe_write, buffer + done,
-				    (size_t)(n - done));
-				if (k < 0 && errno == EINTR)
-					continue;
-				if (k <= 0)
-					goto out;
-				done += k;
-			}
-		}
-		add_fed(p, n);
-		at += n;
-	}
-out:
-	if (at < p->to)
-		set_abort(p);
-	free(buffer);
-	close(p->pipe_write);
-	p->pipe_write = -1;
-	return NULL;
-}
-
-/* Every record of the piece into its engine; any trouble aborts all. */
-static void *
-read_piece(void *arg)
-{
-	struct piece *p = arg;
-	struct ka_reader_options options = *p->options;
-	const char *names[1] = { p->name };
-	enum ka_read_status status;
-	enum ka_rank_verdict verdict;
-	ka_reader *reader;
-	ka_record rec;
-	unsigned long n = 0;
-	int got;
-
-	options.no_header = 1;
-	options.delimiter = p->delimiter;
-	options.progress = 0;
-	options.encoding = NULL;
-	reader = ka_reader_open(names, 1, &options);
-	close(p->pipe_read);
-	p->pipe_read = -1;
-	if (reader == NULL) {
-		p->failed = 1;
-		pthread_mutex_lock(&p->state->lock);
-		p->state->abort = 1;
-		p->state->finished++;
-		pthread_cond_signal(&p->state->finished_changed);
-		pthread_mutex_unlock(&p->state->lock);
-		return NULL;
-	}
-	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
-		if ((++n & 4095) == 0 && aborted(p))
-			break;
-		if (status != KA_READ_OK) {
-			got = -1;
-			break;
-		}
-		verdict = ka_rank_add(p->rank, &rec);
-		if (verdict == KA_RANK_BAD || verdict == KA_RANK_FATAL) {
-			got = -1;
-			break;
-		}
-	}
-	if (got < 0) {
-		p->failed = 1;
-		set_abort(p);
-	}
-	ka_reader_close(reader);
-	pthread_mutex_lock(&p->state->lock);
-	p->state->finished++;
-	pthread_cond_signal(&p->state->finished_changed);
-	pthread_mutex_unlock(&p->state->lock);
-	return NULL;
-}
-
-/* A second engine reading the same columns as r. */
-static ka_rank *
-piece_engine(const ka_rank *r)
+ka_rank *
+ka_rank_piece_new(const ka_rank *r)
 {
 	ka_rank *e = ka_rank_new(&r->config);
 	int i;
@@ -2149,9 +1967,8 @@ tally_append(struct ka_rank_tally *into, const struct ka_rank_tally *from)
 		into->overflow = 1;
 }
 
-/* Appends everything e read (which followed r's rows) to r. */
-static int
-absorb(ka_rank *r, const ka_rank *e)
+int
+ka_rank_absorb(ka_rank *r, const ka_rank *e)
 {
 	size_t i, n = ka_keys_count(e->keys);
 	int slot;
@@ -2183,181 +2000,61 @@ absorb(ka_rank *r, const ka_rank *e)
 	return 0;
 }
 
-/* The offset just past the first line feed at or after at, or -1. */
-static off_t
-line_end_after(int file, off_t at, off_t size, int stop_at_quote)
-{
-	char buffer[PIECE_SEARCH];
-	ssize_t n = pread(file, buffer, sizeof(buffer), at);
-	ssize_t i;
+/* The pieces of ka_rank_add_file(): engines of their own, absorbed in
+   order into whole, which r takes only when all went well. */
+struct rank_pieces {
+	const ka_rank	*r;
+	ka_rank		*whole;
+};
 
-	if (n <= 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (buffer[i] == '"' && stop_at_quote)
-			return -1;
-		if (buffer[i] == '\n')
-			return at + i + 1 <= size ? at + i + 1 : -1;
-	}
-	return -1;
+static void *
+rank_piece_new(void *context)
+{
+	return ka_rank_piece_new(((struct rank_pieces *)context)->r);
 }
 
-/* Until every reader is done: progress on a terminal, as one pass shows. */
-static void
-wait_for_pieces(struct pieces_state *state, int readers, int wanted,
-    uint64_t total)
+static int
+rank_piece_record(const void *context, void *piece, const ka_record *rec)
 {
-	struct ka_progress progress;
-	struct timespec until;
-	uint64_t fed;
+	enum ka_rank_verdict verdict = ka_rank_add(piece, rec);
 
-	memset(&progress, 0, sizeof(progress));
-	ka_progress_start(&progress, wanted, total);
-	pthread_mutex_lock(&state->lock);
-	while (state->finished < readers) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 200 * 1000 * 1000;
-		if (until.tv_nsec >= 1000 * 1000 * 1000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000 * 1000 * 1000;
-		}
-		pthread_cond_timedwait(&state->finished_changed, &state->lock,
-		    &until);
-		fed = state->fed;
-		pthread_mutex_unlock(&state->lock);
-		ka_progress_update(&progress, fed);
-		pthread_mutex_lock(&state->lock);
-	}
-	pthread_mutex_unlock(&state->lock);
-	ka_progress_finish(&progress);
+	(void)context;
+	return verdict == KA_RANK_BAD || verdict == KA_RANK_FATAL ? -1 : 0;
+}
+
+static int
+rank_piece_absorb(void *context, void *piece)
+{
+	return ka_rank_absorb(((struct rank_pieces *)context)->whole, piece);
+}
+
+static void
+rank_piece_free(void *context, void *piece)
+{
+	(void)context;
+	ka_rank_free(piece);
 }
 
 int
 ka_rank_add_file(ka_rank *r, const char *path,
     const struct ka_reader_options *options, int delimiter, int jobs)
 {
-	struct piece pieces[MAX_JOBS];
-	pthread_t readers[MAX_JOBS], feeders[MAX_JOBS];
-	struct pieces_state state;
-	unsigned char start[4];
-	struct stat st;
-	off_t header_end, size, cut[MAX_JOBS + 1];
-	int file, i, started = 0, done = 0;
+	static const struct ka_pieces_callbacks callbacks = {
+		rank_piece_new, rank_piece_record, rank_piece_absorb,
+		rank_piece_free
+	};
+	struct rank_pieces pieces;
+	int done;
 
-	if (jobs > MAX_JOBS)
-		jobs = MAX_JOBS;
-	if (jobs < 2 || options->encoding != NULL || options->no_header ||
-	    options->force_libcsv || delimiter == 0 ||
-	    (r->config.filter != NULL && ka_filter_count(r->config.filter) > 0))
+	/* --where counts its matches: it is not for threads. */
+	if (jobs < 2 || (r->config.filter != NULL &&
+	    ka_filter_count(r->config.filter) > 0))
 		return 0;
-	if ((file = open(path, O_RDONLY)) < 0)
-		return 0;
-	if (fstat(file, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)PIECE_MIN || pread(file, start, 2, 0) != 2 ||
-	    (start[0] == 0xff && start[1] == 0xfe) ||
-	    (start[0] == 0xfe && start[1] == 0xff)) {
-		close(file);
-		return 0;
-	}
-	size = st.st_size;
-	/* A header with a quote might span lines: read it the usual way. */
-	header_end = line_end_after(file, 0, size, 1);
-	if (header_end < 0) {
-		close(file);
-		return 0;
-	}
-	if ((size - header_end) / jobs < (off_t)PIECE_MIN / 2)
-		jobs = (int)((size - header_end) / ((off_t)PIECE_MIN / 2));
-	if (jobs < 2) {
-		close(file);
-		return 0;
-	}
-	cut[0] = header_end;
-	cut[jobs] = size;
-	for (i = 1; i < jobs; i++) {
-		off_t target = header_end + (size - header_end) / jobs * i;
-
-		cut[i] = target > cut[i - 1] ? line_end_after(file, target - 1,
-		    size, 0) : -1;
-		if (cut[i] < 0 || cut[i] <= cut[i - 1] || cut[i] >= size) {
-			close(file);
-			return 0;
-		}
-	}
-	memset(pieces, 0, sizeof(pieces));
-	memset(&state, 0, sizeof(state));
-	pthread_mutex_init(&state.lock, NULL);
-	pthread_cond_init(&state.finished_changed, NULL);
-	for (i = 0; i < jobs; i++) {
-		struct piece *p = &pieces[i];
-		int fds[2];
-
-		p->file = file;
-		p->from = cut[i];
-		p->to = cut[i + 1];
-		p->options = options;
-		p->delimiter = delimiter;
-		p->state = &state;
-		p->pipe_read = p->pipe_write = -1;
-		if (pipe(fds) < 0)
-			break;
-		p->pipe_read = fds[0];
-		p->pipe_write = fds[1];
-#ifdef F_SETPIPE_SZ
-		fcntl(p->pipe_write, F_SETPIPE_SZ, 1 << 20);
-#endif
-		snprintf(p->name, sizeof(p->name), "/dev/fd/%d", p->pipe_read);
-		if (access(p->name, R_OK) < 0) {
-			close(fds[0]);
-			close(fds[1]);
-			break;
-		}
-		p->rank = piece_engine(r);
-	}
-	if (i == jobs) {
-		for (started = 0; started < jobs; started++) {
-			if (pthread_create(&feeders[started], NULL, feed_piece,
-			    &pieces[started]) != 0)
-				break;
-			if (pthread_create(&readers[started], NULL, read_piece,
-			    &pieces[started]) != 0) {
-				/* Nobody will read: the feeder gets EPIPE. */
-				close(pieces[started].pipe_read);
-				pieces[started].pipe_read = -1;
-				pthread_join(feeders[started], NULL);
-				break;
-			}
-		}
-		wait_for_pieces(&state, started, options->progress,
-		    (uint64_t)(size - header_end));
-		for (i = 0; i < started; i++) {
-			pthread_join(readers[i], NULL);
-			pthread_join(feeders[i], NULL);
-		}
-		done = started == jobs && !state.abort;
-		for (i = 0; done && i < jobs; i++)
-			done = !pieces[i].failed;
-		/* Pieces in input order, as one pass would have read them. */
-		if (done) {
-			ka_rank *whole = piece_engine(r);
-
-			for (i = 0; done && i < jobs; i++)
-				done = absorb(whole, pieces[i].rank) == 0;
-			if (done)
-				done = absorb(r, whole) == 0;
-			ka_rank_free(whole);
-		}
-	}
-	for (i = 0; i < jobs; i++) {
-		if (pieces[i].pipe_read >= 0)
-			close(pieces[i].pipe_read);
-		if (pieces[i].pipe_write >= 0)
-			close(pieces[i].pipe_write);
-		ka_rank_free(pieces[i].rank);
-	}
-	close(file);
-	pthread_cond_destroy(&state.finished_changed);
-	pthread_mutex_destroy(&state.lock);
+	pieces.r = r;
+	pieces.whole = ka_rank_piece_new(r);
+	done = ka_pieces_read(path, NULL, options, delimiter, jobs,
+	    &callbacks, &pieces) == 1 && ka_rank_absorb(r, pieces.whole) == 0;
+	ka_rank_free(pieces.whole);
 	return done;
 }
 

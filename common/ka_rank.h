@@ -217,11 +217,28 @@ void	 ka_rank_reject(ka_rank *rank, const ka_record *rec);
  * or cannot be cut at line ends (not a regular file, under 4 MB, a
  * quote in the header line, an --encoding, a --where filter) or when a
  * row needs a message (a bad value, a reader complaint, an overflow, a
- * quoted line break across a cut): the caller then reads the file the
- * ordinary way, which reports the problem with its real line number.
+ * quoted line break across a cut; ka_pieces.h lists every case): the
+ * caller then reads the file the ordinary way, which reports the
+ * problem with its real line number.
  */
 int	 ka_rank_add_file(ka_rank *rank, const char *path,
 	    const struct ka_reader_options *options, int delimiter, int jobs);
+
+/*
+ * What ka_rank_add_file() does, for a caller that reads a file in
+ * pieces itself (ka_pieces.h) with engines of its own in each piece.
+ * ka_rank_piece_new() gives an empty engine with rank's configuration
+ * and columns, as ka_rank_bind() gave them to rank: it takes
+ * ka_rank_add() on a thread of its own (engines share nothing but the
+ * configuration, which nothing changes; a --where filter does change:
+ * keep it off threads).  ka_rank_absorb() appends everything piece
+ * read to into, as if piece's rows followed into's: absorbing pieces in
+ * input order gives the figures of one pass.  It returns 0, or -1 when
+ * a sum overflows; into is then partly changed, so absorb into a fresh
+ * piece engine and absorb that into the real one once all went well.
+ */
+ka_rank	*ka_rank_piece_new(const ka_rank *rank);
+int	 ka_rank_absorb(ka_rank *into, const ka_rank *piece);
 
 /* Rows and amount (where readable) per outcome, for reconciliation. */
 struct ka_rank_tally {

@@ -79,6 +79,7 @@ struct ka_reader {
 	int		 have_header;
 
 	uint64_t	 bytes_read, bytes_total;
+	uint64_t	 range_left;	/* with a byte range: bytes still to read */
 	struct ka_progress progress;
 
 	char		 error[1024];
@@ -176,6 +177,12 @@ read_some(ka_reader *r, char *into, size_t size)
 {
 	ssize_t n;
 
+	if (r->options.range_end > 0) {
+		if (size > r->range_left)
+			size = (size_t)r->range_left;
+		if (size == 0)
+			return 0;
+	}
 	do
 		n = read(r->fd, into, size);
 	while (n < 0 && errno == EINTR);
@@ -183,6 +190,8 @@ read_some(ka_reader *r, char *into, size_t size)
 		set_error(r, 0, 0, "read error: %s", strerror(errno));
 		return -1;
 	}
+	if (r->options.range_end > 0)
+		r->range_left -= (uint64_t)n;
 	r->bytes_read += (uint64_t)n;
 	ka_progress_update(&r->progress, r->bytes_read);
 	return n;
@@ -331,12 +340,14 @@ start_file(ka_reader *r)
 {
 	const unsigned char *b;
 	const char *encoding = r->options.encoding;
+	/* Inside a byte range, a byte-order mark's bytes are text. */
+	int marked = r->options.range_end == 0 || r->options.range_start == 0;
 
 	while (r->filled - r->pos < 4 && !r->eof)
 		if (fill(r) < 0)
 			return -1;
 	b = (const unsigned char *)r->buf + r->pos;
-	if (encoding == NULL && r->filled - r->pos >= 2) {
+	if (encoding == NULL && marked && r->filled - r->pos >= 2) {
 		if (r->filled - r->pos >= 4 && b[0] == 0xff && b[1] == 0xfe &&
 		    b[2] == 0 && b[3] == 0)
 			encoding = "UTF-32LE";
@@ -373,8 +384,8 @@ start_file(ka_reader *r)
 				return -1;
 		b = (const unsigned char *)r->buf + r->pos;
 	}
-	if (r->filled - r->pos >= 3 && b[0] == 0xef && b[1] == 0xbb &&
-	    b[2] == 0xbf)
+	if (marked && r->filled - r->pos >= 3 && b[0] == 0xef &&
+	    b[1] == 0xbb && b[2] == 0xbf)
 		r->pos += 3;
 	return 0;
 }
@@ -876,6 +887,16 @@ open_file(ka_reader *r)
 	r->bytes_total = 0;
 	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode))
 		r->bytes_total = (uint64_t)st.st_size;
+	if (r->options.range_end > 0) {
+		if (lseek(r->fd, (off_t)r->options.range_start, SEEK_SET) < 0) {
+			set_error(r, 0, 0, "cannot seek to byte %llu: %s",
+			    (unsigned long long)r->options.range_start,
+			    strerror(errno));
+			return -1;
+		}
+		r->range_left = r->options.range_end - r->options.range_start;
+		r->bytes_total = r->range_left;
+	}
 	if (r->file_index == 0 || r->nfiles > 1) {
 		r->bytes_read = 0;
 		ka_progress_start(&r->progress, r->options.progress,
@@ -958,6 +979,27 @@ keep_header(ka_reader *r, const ka_record *rec)
 	r->have_header = 1;
 }
 
+/* With no_header and header_fields: "1" .. "N", no record read. */
+static void
+fixed_header(ka_reader *r)
+{
+	size_t i;
+	char name[32];
+
+	store_reset(&r->header_store);
+	for (i = 0; i < r->options.header_fields; i++) {
+		snprintf(name, sizeof(name), "%zu", i + 1);
+		store_field(&r->header_store, name, strlen(name));
+	}
+	r->header.base = r->header_store.text;
+	r->header.offset = r->header_store.offset;
+	r->header.nfields = r->header_store.nfields;
+	r->header.file = r->file;
+	r->header.line = r->header.end_line = 0;
+	snprintf(r->header_file, sizeof(r->header_file), "%s", r->file);
+	r->have_header = 1;
+}
+
 /*
  * The header of a newly opened file: the first file's is kept; later
  * files must repeat it.  Returns 1, or -1 on error; with no_header the
@@ -970,6 +1012,11 @@ read_header(ka_reader *r)
 	enum ka_read_status status;
 	int got;
 
+	if (r->options.no_header && r->options.header_fields > 0) {
+		if (!r->have_header)
+			fixed_header(r);
+		return 1;
+	}
 	got = read_record(r, &rec, &status);
 	if (got > 0 && r->options.no_header) {
 		size_t i;
@@ -1027,6 +1074,20 @@ ka_reader_open(const char *const *files, size_t nfiles,
 	if (csv_init(&r->csv, CSV_STRICT) != 0)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	csv_set_space_func(&r->csv, no_spaces);
+	if (options->range_end > 0 && (nfiles != 1 ||
+	    options->range_start > options->range_end)) {
+		r->file = nfiles > 0 ? files[0] : "stdin";
+		if (nfiles != 1)
+			set_error(r, 0, 0, "a byte range is for one file");
+		else
+			set_error(r, 0, 0, "byte range %llu-%llu ends before "
+			    "it starts",
+			    (unsigned long long)options->range_start,
+			    (unsigned long long)options->range_end);
+		ka_warn("%s", r->error);
+		ka_reader_close(r);
+		return NULL;
+	}
 	/* libcsv's own line ends are CR and LF, the same as line_end(). */
 	for (;;) {
 		if (open_file(r) < 0 || read_header(r) < 0) {

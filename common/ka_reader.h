@@ -45,6 +45,27 @@ struct ka_reader_options {
 	int		 progress;	/* show progress on stderr */
 	int		 force_libcsv;	/* tests: every record through libcsv */
 	int		 allow_ragged;	/* do not check field counts */
+
+	/*
+	 * A byte range of one file, for reading a large file in pieces
+	 * (ka_pieces.h).  With range_end above 0, only bytes
+	 * [range_start, range_end) of files[0] are read: the reader seeks
+	 * to range_start, which should be a record's start, and takes a
+	 * record cut short by range_end as it takes one cut short by the
+	 * end of a file.  Line numbers count from the range's first line.
+	 * A byte-order mark is looked for only when range_start is 0 (in
+	 * the middle of a file those bytes are text).  Seeking must work:
+	 * a pipe or "-" fails with a message, and so do several files.
+	 * 0, 0: the whole file.
+	 */
+	uint64_t	 range_start, range_end;
+	/*
+	 * With no_header: the number of fields of the header the records
+	 * follow (the header is then "1" .. "N" and every record is
+	 * checked against it, the first one too).  0: as many as the
+	 * first record has.
+	 */
+	size_t		 header_fields;
 };
 
 /* What went wrong with the record ka_reader_next() just returned. */

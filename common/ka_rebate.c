@@ -2,25 +2,15 @@
  * ka_rebate: agreements, tier schedules, the one pass over the sales,
  * and every figure ka-rebate(1) and ka-report show.  See ka_rebate.h.
  */
-#define _GNU_SOURCE		/* splice(2), F_SETPIPE_SZ */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "ka_keys.h"
 #include "ka_msg.h"
-#include "ka_progress.h"
+#include "ka_pieces.h"
 #include "ka_rebate.h"
 
 /*
@@ -1689,152 +1679,6 @@ ka_rebate_add(ka_rebate *e, const ka_record *rec)
 
 /* ---- one file in pieces, on every core ---- */
 
-#define PIECE_MIN	(4u << 20)	/* smaller files: one pass */
-#define PIECE_SEARCH	(64u << 10)	/* how far to look for a line end */
-#define MAX_PIECES	16
-
-struct piece {
-	const ka_rebate	*engine;
-	struct lane	*lane;
-	const struct ka_reader_options *options;
-	int		 delimiter;
-	int		 file;		/* the input, read with pread */
-	off_t		 from, to;	/* bytes [from, to) of it */
-	int		 pipe_read, pipe_write;
-	char		 name[32];	/* "/dev/fd/N" of pipe_read */
-	atomic_int	*abort;		/* a piece failed: all stop */
-	atomic_int	*finished;	/* readers done */
-	_Atomic uint64_t *fed;		/* bytes handed to the readers */
-	int		 failed;
-};
-
-/* The piece's bytes into its pipe, so that a reader takes them as a file. */
-static void *
-feed_piece(void *arg)
-{
-	struct piece *p = arg;
-	off_t at = p->from;
-	sigset_t pipe_signal;
-	char *buffer = NULL;
-	ssize_t n;
-
-	/* A reader that stops early closes the pipe: EPIPE, no signal. */
-	sigemptyset(&pipe_signal);
-	sigaddset(&pipe_signal, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
-	while (at < p->to && !atomic_load(p->abort)) {
-		size_t want = (size_t)(p->to - at) < (1u << 20) ?
-		    (size_t)(p->to - at) : (1u << 20);
-		ssize_t done = 0;
-
-		if (buffer == NULL) {
-			n = splice(p->file, &at, p->pipe_write, NULL, want,
-			    SPLICE_F_MORE);
-			if (n > 0) {
-				atomic_fetch_add(p->fed, (uint64_t)n);
-				continue;
-			}
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n == 0 || (errno != EINVAL && errno != ENOSYS))
-				break;
-			/* No splice here: copy through a buffer. */
-			if ((buffer = malloc(1u << 20)) == NULL)
-				break;
-		}
-		n = pread(p->file, buffer, want, at);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		while (done < n) {
-			ssize_t k = write(p->pipe_write, buffer + done,
-			    (size_t)(n - done));
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				goto out;
-			done += k;
-		}
-		atomic_fetch_add(p->fed, (uint64_t)n);
-		at += n;
-	}
-out:
-	if (at < p->to)
-		atomic_store(p->abort, 1);
-	free(buffer);
-	close(p->pipe_write);
-	p->pipe_write = -1;
-	return NULL;
-}
-
-/* Every record of the piece into its lane; any trouble stops them all. */
-static void *
-read_piece(void *arg)
-{
-	struct piece *p = arg;
-	struct ka_reader_options options = *p->options;
-	const char *names[1] = { p->name };
-	enum ka_read_status status;
-	enum ka_rebate_verdict verdict;
-	ka_reader *reader;
-	ka_record rec;
-	unsigned long n = 0;
-	int got = -1;
-
-	options.no_header = 1;
-	options.delimiter = p->delimiter;
-	options.progress = 0;
-	options.encoding = NULL;
-	reader = ka_reader_open(names, 1, &options);
-	close(p->pipe_read);
-	p->pipe_read = -1;
-	if (reader != NULL) {
-		while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
-			if ((++n & 4095) == 0 && atomic_load(p->abort))
-				break;
-			verdict = status != KA_READ_OK ? KA_REBATE_BAD :
-			    add_row(p->engine, p->lane, &rec);
-			if (verdict == KA_REBATE_BAD ||
-			    verdict == KA_REBATE_FATAL) {
-				got = -1;
-				break;
-			}
-		}
-		ka_reader_close(reader);
-	}
-	if (got < 0) {
-		p->failed = 1;
-		atomic_store(p->abort, 1);
-	}
-	atomic_fetch_add(p->finished, 1);
-	return NULL;
-}
-
-/* The offset just past the first line feed at or after at, or -1. */
-static off_t
-line_end_after(int file, off_t at, off_t size, int stop_at_quote)
-{
-	char *buffer = malloc(PIECE_SEARCH);
-	ssize_t n, i;
-	off_t end = -1;
-
-	if (buffer == NULL)
-		return -1;
-	n = pread(file, buffer, PIECE_SEARCH, at);
-	for (i = 0; i < n; i++) {
-		if (buffer[i] == '"' && stop_at_quote)
-			break;
-		if (buffer[i] == '\n') {
-			end = at + i + 1 <= size ? at + i + 1 : -1;
-			break;
-		}
-	}
-	free(buffer);
-	return end;
-}
-
 /* A lane of its own for a piece: scopes are matched with state. */
 static struct lane *
 piece_lane(const ka_rebate *e)
@@ -1928,132 +1772,65 @@ absorb(ka_rebate *e, struct lane *from)
 	return 0;
 }
 
+/* The pieces of ka_rebate_add_file(): a lane each, absorbed in order. */
+struct rebate_pieces {
+	ka_rebate	*engine;
+	size_t		 absorbed;
+};
+
+static void *
+rebate_piece_new(void *context)
+{
+	return piece_lane(((struct rebate_pieces *)context)->engine);
+}
+
+static int
+rebate_piece_record(const void *context, void *piece, const ka_record *rec)
+{
+	const struct rebate_pieces *pieces = context;
+	enum ka_rebate_verdict verdict = add_row(pieces->engine, piece, rec);
+
+	return verdict == KA_REBATE_BAD || verdict == KA_REBATE_FATAL ? -1 : 0;
+}
+
+static int
+rebate_piece_absorb(void *context, void *piece)
+{
+	struct rebate_pieces *pieces = context;
+
+	pieces->absorbed++;
+	return absorb(pieces->engine, piece);
+}
+
+static void
+rebate_piece_free(void *context, void *piece)
+{
+	lane_free(((struct rebate_pieces *)context)->engine, piece);
+}
+
 int
 ka_rebate_add_file(ka_rebate *e, const char *path,
     const struct ka_reader_options *options, int delimiter, int jobs)
 {
-	struct piece pieces[MAX_PIECES];
-	pthread_t readers[MAX_PIECES], feeders[MAX_PIECES];
-	atomic_int abort_all, finished;
-	_Atomic uint64_t fed;
-	struct ka_progress progress;
-	unsigned char start[2];
-	struct stat st;
-	off_t header_end, size, cut[MAX_PIECES + 1];
-	int file, i, started = 0, done = 0;
+	static const struct ka_pieces_callbacks callbacks = {
+		rebate_piece_new, rebate_piece_record, rebate_piece_absorb,
+		rebate_piece_free
+	};
+	struct rebate_pieces pieces = { e, 0 };
 
-	if (jobs > MAX_PIECES)
-		jobs = MAX_PIECES;
-	if (jobs < 2 || e->header == NULL || options->encoding != NULL ||
-	    options->no_header || options->force_libcsv || delimiter == 0 ||
-	    (e->config.filter != NULL && ka_filter_count(e->config.filter)))
+	/* --where counts its matches: it is not for threads. */
+	if (jobs < 2 || e->header == NULL || (e->config.filter != NULL &&
+	    ka_filter_count(e->config.filter)))
 		return 0;
-	if ((file = open(path, O_RDONLY)) < 0)
-		return 0;
-	if (fstat(file, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)PIECE_MIN || pread(file, start, 2, 0) != 2 ||
-	    (start[0] == 0xff && start[1] == 0xfe) ||
-	    (start[0] == 0xfe && start[1] == 0xff)) {
-		close(file);
-		return 0;
+	if (ka_pieces_read(path, NULL, options, delimiter, jobs, &callbacks,
+	    &pieces) == 1)
+		return 1;
+	if (pieces.absorbed > 0) {
+		/* Nothing read counts: one pass starts afresh. */
+		lane_free(e, e->lane);
+		e->lane = lane_new(e);
 	}
-	size = st.st_size;
-	/* A header with a quote might span lines: one pass reads it. */
-	header_end = line_end_after(file, 0, size, 1);
-	/* Pieces of 2 MB at least: fewer of them for a smaller file. */
-	if (header_end >= 0 && (size - header_end) / jobs < PIECE_MIN / 2)
-		jobs = (int)((size - header_end) / (PIECE_MIN / 2));
-	if (header_end < 0 || jobs < 2) {
-		close(file);
-		return 0;
-	}
-	cut[0] = header_end;
-	cut[jobs] = size;
-	for (i = 1; i < jobs; i++) {
-		off_t target = header_end + (size - header_end) / jobs * i;
-
-		cut[i] = line_end_after(file, target - 1, size, 0);
-		if (cut[i] <= cut[i - 1] || cut[i] >= size) {
-			close(file);
-			return 0;
-		}
-	}
-	atomic_init(&abort_all, 0);
-	atomic_init(&finished, 0);
-	atomic_init(&fed, 0);
-	memset(pieces, 0, sizeof(pieces));
-	for (i = 0; i < jobs; i++) {
-		struct piece *p = &pieces[i];
-		int fds[2];
-
-		p->engine = e;
-		p->file = file;
-		p->from = cut[i];
-		p->to = cut[i + 1];
-		p->options = options;
-		p->delimiter = delimiter;
-		p->abort = &abort_all;
-		p->finished = &finished;
-		p->fed = &fed;
-		p->pipe_read = p->pipe_write = -1;
-		if (pipe(fds) < 0)
-			break;
-		p->pipe_read = fds[0];
-		p->pipe_write = fds[1];
-		fcntl(p->pipe_write, F_SETPIPE_SZ, 1 << 20);
-		snprintf(p->name, sizeof(p->name), "/dev/fd/%d", fds[0]);
-		if (access(p->name, R_OK) < 0)
-			break;
-		p->lane = piece_lane(e);
-	}
-	if (i == jobs) {
-		for (started = 0; started < jobs; started++) {
-			if (pthread_create(&feeders[started], NULL, feed_piece,
-			    &pieces[started]) != 0)
-				break;
-			if (pthread_create(&readers[started], NULL, read_piece,
-			    &pieces[started]) != 0) {
-				/* Nobody reads: the feeder gets EPIPE. */
-				close(pieces[started].pipe_read);
-				pieces[started].pipe_read = -1;
-				pthread_join(feeders[started], NULL);
-				break;
-			}
-		}
-		memset(&progress, 0, sizeof(progress));
-		ka_progress_start(&progress, options->progress,
-		    (uint64_t)(size - header_end));
-		while (atomic_load(&finished) < started) {
-			struct timespec pause = { 0, 100 * 1000 * 1000 };
-
-			nanosleep(&pause, NULL);
-			ka_progress_update(&progress, atomic_load(&fed));
-		}
-		ka_progress_finish(&progress);
-		for (i = 0; i < started; i++) {
-			pthread_join(readers[i], NULL);
-			pthread_join(feeders[i], NULL);
-		}
-		done = started == jobs && !atomic_load(&abort_all);
-		/* Pieces in input order, as one pass would have read them. */
-		for (i = 0; done && i < jobs; i++)
-			done = !pieces[i].failed &&
-			    absorb(e, pieces[i].lane) == 0;
-		if (!done) {
-			/* Nothing read counts: one pass starts afresh. */
-			lane_free(e, e->lane);
-			e->lane = lane_new(e);
-		}
-	}
-	for (i = 0; i < jobs; i++) {
-		if (pieces[i].pipe_read >= 0)
-			close(pieces[i].pipe_read);
-		if (pieces[i].pipe_write >= 0)
-			close(pieces[i].pipe_write);
-		lane_free(e, pieces[i].lane);
-	}
-	close(file);
-	return done;
+	return 0;
 }
 
 const char *

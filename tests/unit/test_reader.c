@@ -2175,6 +2175,255 @@ test_random_equivalence(void)
 	free(doc.s);
 }
 
+/* ---- byte ranges and a given header field count ---- */
+
+/* options reading bytes [from, to) as data with fields columns. */
+static struct ka_reader_options
+range_options(uint64_t from, uint64_t to, size_t fields)
+{
+	struct ka_reader_options options = plain;
+
+	options.no_header = 1;
+	options.delimiter = ',';
+	options.header_fields = fields;
+	options.range_start = from;
+	options.range_end = to;
+	return options;
+}
+
+/* Whether a and b hold the same fields and status (lines aside). */
+static int
+same_record(const struct copy *a, const struct copy *b)
+{
+	return same_fields(a, b) && a->status == b->status;
+}
+
+/*
+ * A document cut in two at every record start (as ka_pieces cuts a file,
+ * at line ends outside quotes) gives, piece after piece, the records of
+ * one pass: the same fields and statuses, the lines counted from each
+ * piece's start; quoted line breaks, CRLF, blank lines, a bad byte and a
+ * short row included.  Read both ways (fast path and libcsv).
+ */
+static void
+test_byte_range(void)
+{
+	static const char text[] =
+	    "id,name,note\n"
+	    "1,plain,x\n"
+	    "2,\"a, quoted\",\"line\nbreak\"\r\n"
+	    "\n"
+	    "3,\"doubled \"\" quote\",y\r\n"
+	    "4,short\n"
+	    "5,\xff bad,z\n"
+	    "6,last,\"\"\n";
+	/* Where each record starts, and the line it starts on. */
+	static const size_t starts[] = { 13, 23, 51, 52, 76, 84, 94 };
+	static const unsigned long lines[] = { 2, 3, 5, 6, 7, 8, 9 };
+	const size_t nstarts = sizeof(starts) / sizeof(starts[0]);
+	const char *path = temp_text("range.csv", text);
+	const uint64_t end = sizeof(text) - 1;
+	struct ka_reader_options whole_options = plain;
+	struct result whole, first, second;
+	size_t cut, i;
+
+	whole_options.delimiter = ',';
+	READ_ONE(&whole, path, &whole_options);
+	CHECK_INT(whole.nrec, 6);
+	CHECK_INT(whole.rec[3].status, KA_READ_FIELD_COUNT);
+	CHECK_INT(whole.rec[4].status, KA_READ_BAD_UTF8);
+	for (cut = 0; cut < nstarts; cut++) {
+		/* With cut 0 the first piece is empty: [13, 13). */
+		struct ka_reader_options a = range_options(starts[0],
+		    starts[cut], 3), b = range_options(starts[cut], end, 3);
+		size_t skipped = 0;
+
+		READ_ONE(&second, path, &b);
+		EXPECT_HEADER(&second, F("1", "2", "3"));
+		CHECK_INT(second.end, 0);
+		READ_ONE(&first, path, &a);
+		CHECK_INT(first.end, 0);
+		/* The blank line at byte 51 holds no record. */
+		for (i = 0; i < cut; i++)
+			if (starts[i] == 51)
+				skipped++;
+		CHECK_INT(first.nrec, cut - skipped);
+		CHECK_INT(first.nrec + second.nrec, whole.nrec);
+		for (i = 0; i < whole.nrec; i++) {
+			const struct copy *got = i < first.nrec ?
+			    &first.rec[i] : i - first.nrec < second.nrec ?
+			    &second.rec[i - first.nrec] : NULL;
+
+			if (got == NULL || !same_record(got, &whole.rec[i])) {
+				printf("  cut at %zu: record %zu differs\n",
+				    starts[cut], i + 1);
+				check_failures++;
+				break;
+			}
+		}
+		/* Lines count from the range's first line. */
+		for (i = 0; i < second.nrec && first.nrec + i < whole.nrec;
+		    i++)
+			CHECK_INT(second.rec[i].line, whole.rec[first.nrec +
+			    i].line - lines[cut] + 1);
+		free_result(&first);
+		free_result(&second);
+	}
+	free_result(&whole);
+
+	/* A range cut short inside a line ends its last record there. */
+	{
+		struct ka_reader_options o = range_options(13, 17, 3);
+
+		READ_ONE(&first, path, &o);
+		EXPECT_RECORDS(&first, RECORDS(F("1", "pl")));
+		CHECK_INT(first.rec[0].status, KA_READ_FIELD_COUNT);
+		CHECK_INT(first.end, 0);
+		free_result(&first);
+	}
+	/* A cut inside quotes: the piece before ends inside them. */
+	{
+		struct ka_reader_options o = range_options(23, 43, 3);
+
+		READ_ONE(&first, path, &o);
+		CHECK_INT(first.nrec, 0);
+		CHECK_INT(first.end, -1);
+		CHECK_STR(first.fatal, path_message(path, ":1: unterminated "
+		    "quote: the quoted field that starts on this line runs to "
+		    "the end of input"));
+		free_result(&first);
+	}
+	/* An empty range: no records. */
+	{
+		struct ka_reader_options o = range_options(23, 23, 3);
+
+		READ_ONE(&first, path, &o);
+		CHECK_INT(first.nrec, 0);
+		CHECK_INT(first.end, 0);
+		free_result(&first);
+	}
+}
+
+/*
+ * Byte-order marks are looked for only at the start of a file: inside a
+ * range their bytes are text, as one pass reads them there; a range
+ * from byte 0 drops a UTF-8 mark as a whole file does.
+ */
+static void
+test_byte_range_marks(void)
+{
+	const char *path = temp_text("range-bom.csv",
+	    "\xef\xbb\xbf" "a,b\n" "\xef\xbb\xbf" "x,1\n" "\xff\xfe,2\n");
+	struct ka_reader_options o = range_options(7, 14, 2);
+	struct result res;
+
+	READ_ONE(&res, path, &o);
+	EXPECT_RECORDS(&res, RECORDS(F("\xef\xbb\xbf" "x", "1")));
+	EXPECT_CLEAN(&res);
+	free_result(&res);
+	/* Not read as UTF-16: the bytes are bad UTF-8, as in one pass. */
+	o = range_options(14, 19, 2);
+	READ_ONE(&res, path, &o);
+	CHECK_INT(res.nrec, 1);
+	if (res.nrec == 1)
+		CHECK_INT(res.rec[0].status, KA_READ_BAD_UTF8);
+	free_result(&res);
+	o = range_options(0, 7, 0);
+	o.no_header = 0;
+	READ_ONE(&res, path, &o);
+	EXPECT_HEADER(&res, F("a", "b"));
+	EXPECT_RECORDS(&res, NO_RECORDS);
+	free_result(&res);
+}
+
+/* What cannot be a range: several files, an end before the start, a
+   pipe. */
+static void
+test_byte_range_errors(void)
+{
+	const char *path = temp_text("range-err.csv", "a,b\n1,2\n");
+	const char *two[2];
+	struct ka_reader_options o = range_options(4, 8, 2);
+	struct result res;
+	int fds[2], saved;
+
+	two[0] = two[1] = path;
+	read_files(&res, two, 2, &o);
+	CHECK(!res.opened);
+	CHECK_STR(res.open_error, path_message(path, ": a byte range is "
+	    "for one file"));
+	free_result(&res);
+	o = range_options(8, 4, 2);
+	read_files(&res, &path, 1, &o);
+	CHECK(!res.opened);
+	CHECK_STR(res.open_error, path_message(path, ": byte range 8-4 "
+	    "ends before it starts"));
+	free_result(&res);
+	/* Standard input from a pipe cannot seek. */
+	if (pipe(fds) == 0) {
+		const char *dash = "-";
+
+		saved = dup(STDIN_FILENO);
+		dup2(fds[0], STDIN_FILENO);
+		if (write(fds[1], "1,2\n", 4) != 4)
+			check_failures++;
+		close(fds[1]);
+		o = range_options(1, 4, 2);
+		read_files(&res, &dash, 1, &o);
+		CHECK(!res.opened);
+		CHECK(res.open_error != NULL && strncmp(res.open_error,
+		    "stdin: cannot seek to byte 1: ", 30) == 0);
+		free_result(&res);
+		dup2(saved, STDIN_FILENO);
+		close(saved);
+		close(fds[0]);
+	}
+}
+
+/* no_header with header_fields: "1" .. "N", the first record checked. */
+static void
+test_header_fields(void)
+{
+	struct ka_reader_options options = plain;
+	struct result res;
+	const char *path;
+
+	options.no_header = 1;
+	options.header_fields = 3;
+	path = temp_text("fields.csv", "1,2\n3,4,5\n6,7,8,9\n");
+	READ_ONE(&res, path, &options);
+	EXPECT_HEADER(&res, F("1", "2", "3"));
+	EXPECT_RECORDS(&res, RECORDS(F("1", "2"), F("3", "4", "5"),
+	    F("6", "7", "8", "9")));
+	CHECK(res.nrec == 3 && res.rec[0].status == KA_READ_FIELD_COUNT &&
+	    res.rec[1].status == KA_READ_OK &&
+	    res.rec[2].status == KA_READ_FIELD_COUNT);
+	if (res.nrec == 3)
+		CHECK_STR(res.rec[0].error, path_message(path, ":1: 2 fields, "
+		    "expected 3 as in the header"));
+	free_result(&res);
+
+	/* An empty file: the header still has its fields, no records. */
+	READ_ONE(&res, temp_text("fields-empty.csv", ""), &options);
+	EXPECT_HEADER(&res, F("1", "2", "3"));
+	CHECK_INT(res.nrec, 0);
+	free_result(&res);
+
+	/* allow_ragged takes any count, as without header_fields. */
+	options.allow_ragged = 1;
+	READ_ONE(&res, path, &options);
+	EXPECT_CLEAN(&res);
+	CHECK_INT(res.nrec, 3);
+	free_result(&res);
+
+	/* Without no_header it is not used: the header line is read. */
+	options = plain;
+	options.header_fields = 5;
+	READ_ONE(&res, path, &options);
+	EXPECT_HEADER(&res, F("1", "2"));
+	free_result(&res);
+}
+
 int
 main(void)
 {
@@ -2203,5 +2452,9 @@ main(void)
 	RUN(test_error_text_after_quote);
 	RUN(test_error_field_count);
 	RUN(test_random_equivalence);
+	RUN(test_byte_range);
+	RUN(test_byte_range_marks);
+	RUN(test_byte_range_errors);
+	RUN(test_header_fields);
 	return CHECK_EXIT();
 }
