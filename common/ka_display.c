@@ -289,3 +289,24 @@ ka_html_escape(struct ka_buf *b, const char *text, size_t length)
 	}
 	ka_buf_add(b, text + start, length - start);
 }
+
+void
+ka_shell_word(struct ka_buf *b, const char *word)
+{
+	const char *p;
+
+	if (*word != '\0' && strspn(word, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-+,:=@%") ==
+	    strlen(word)) {
+		ka_buf_puts(b, word);
+		return;
+	}
+	ka_buf_puts(b, "'");
+	for (p = word; *p != '\0'; p++) {
+		if (*p == '\'')
+			ka_buf_puts(b, "'\\''");
+		else
+			ka_buf_add(b, p, 1);
+	}
+	ka_buf_puts(b, "'");
+}

@@ -37,6 +37,9 @@ void	ka_display_sparkline(struct ka_buf *b, const double *values, size_t n,
 /* A bar of value/max over width columns: █ and partial blocks, or #. */
 void	ka_display_bar(struct ka_buf *b, double value, double max,
 	    size_t width, int ascii);
+/* A word for a shell command line shown to a person, quoted where it
+ * needs it ('...' with ' written as '\\'') so it can be pasted. */
+void	ka_shell_word(struct ka_buf *b, const char *word);
 /* Text with & < > " ' escaped for HTML and XML (SVG) alike. */
 void	ka_html_escape(struct ka_buf *b, const char *text, size_t length);
 

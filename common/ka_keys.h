@@ -25,5 +25,8 @@ size_t		 ka_keys_count(const ka_keys *keys);
 const char	*ka_keys_text(const ka_keys *keys, uint32_t id);
 size_t		 ka_keys_length(const ka_keys *keys, uint32_t id);
 uint64_t	 ka_hash(const char *text, size_t length);
+/* Natural order of two keys: digit runs compare as numbers, so C2 sorts
+ * before C10; otherwise byte order.  Like strcmp: -1, 0 or 1. */
+int		 ka_keys_natural_compare(const char *a, const char *b);
 
 #endif

@@ -252,47 +252,12 @@ trim(const char **text, size_t *length)
 		(*length)--;
 }
 
-/* Natural order: runs of digits compare as numbers. */
-static int
-natural_compare(const char *a, const char *b)
-{
-	while (*a != '\0' && *b != '\0') {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			const char *x = a, *y = b;
-			size_t nx, ny;
-			int c;
-
-			while (*x == '0' && isdigit((unsigned char)x[1]))
-				x++;
-			while (*y == '0' && isdigit((unsigned char)y[1]))
-				y++;
-			for (a = x; isdigit((unsigned char)*a); a++)
-				;
-			for (b = y; isdigit((unsigned char)*b); b++)
-				;
-			nx = (size_t)(a - x);
-			ny = (size_t)(b - y);
-			if (nx != ny)
-				return nx < ny ? -1 : 1;
-			if ((c = memcmp(x, y, nx)) != 0)
-				return c < 0 ? -1 : 1;
-			continue;
-		}
-		if (*a != *b)
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		a++;
-		b++;
-	}
-	if (*a == *b)
-		return 0;
-	return *a == '\0' ? -1 : 1;
-}
 
 /* Plain byte order after natural order, so distinct texts never tie. */
 static int
 text_compare(const char *a, const char *b)
 {
-	int c = natural_compare(a, b);
+	int c = ka_keys_natural_compare(a, b);
 
 	return c != 0 ? c : strcmp(a, b);
 }

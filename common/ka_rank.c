@@ -1726,36 +1726,7 @@ ka_rank_merge_record(ka_rank *r, const ka_record *rec)
 int
 ka_rank_shard_compare(const char *a, const char *b)
 {
-	while (*a != '\0' && *b != '\0') {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			const char *sa, *sb;
-			size_t la, lb;
-			int c;
-
-			while (*a == '0' && isdigit((unsigned char)a[1]))
-				a++;
-			while (*b == '0' && isdigit((unsigned char)b[1]))
-				b++;
-			for (sa = a; isdigit((unsigned char)*a); a++)
-				;
-			for (sb = b; isdigit((unsigned char)*b); b++)
-				;
-			la = (size_t)(a - sa);
-			lb = (size_t)(b - sb);
-			if (la != lb)
-				return la < lb ? -1 : 1;
-			if ((c = memcmp(sa, sb, la)) != 0)
-				return c < 0 ? -1 : 1;
-			continue;
-		}
-		if (*a != *b)
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		a++;
-		b++;
-	}
-	if (*a == *b)
-		return 0;
-	return *a == '\0' ? -1 : 1;
+	return ka_keys_natural_compare(a, b);
 }
 
 static int

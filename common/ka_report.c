@@ -1513,3 +1513,42 @@ ka_section_free(struct ka_report_section *s)
 	free(s->cells);
 	memset(s, 0, sizeof(*s));
 }
+
+void
+ka_report_reading_options(const struct ka_report_inputs *in, struct ka_buf *b)
+{
+	char text[64];
+	int role;
+
+	if (in->read->delimiter == '\t')
+		ka_buf_puts(b, " -t");
+	else if (in->read->delimiter != 0) {
+		snprintf(text, sizeof(text), "%c", in->read->delimiter);
+		ka_buf_puts(b, " -d ");
+		ka_shell_word(b, text);
+	}
+	if (in->read->no_header)
+		ka_buf_puts(b, " -H");
+	if (in->read->encoding != NULL) {
+		ka_buf_puts(b, " --encoding ");
+		ka_shell_word(b, in->read->encoding);
+	}
+	for (role = 0; role < KA_ROLE_COUNT; role++) {
+		if (in->roles->wanted[role] == NULL)
+			continue;
+		snprintf(text, sizeof(text), " --col %s=",
+		    ka_role_name((enum ka_role)role));
+		ka_buf_puts(b, text);
+		ka_shell_word(b, in->roles->wanted[role]);
+	}
+	if (in->decimal_comma)
+		ka_buf_puts(b, " --decimal-comma");
+	if (in->date_format != NULL) {
+		ka_buf_puts(b, " --date-format ");
+		ka_shell_word(b, in->date_format);
+	}
+	if (in->null_string != NULL) {
+		ka_buf_puts(b, " --null ");
+		ka_shell_word(b, in->null_string);
+	}
+}

@@ -173,6 +173,13 @@ void	ka_section_columns(struct ka_report_section *s,
 void	ka_section_cell(struct ka_report_section *s, const char *format, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	ka_section_free(struct ka_report_section *s);
+/*
+ * The options that read the sales the way the report did (-t, -d, -H,
+ * --encoding, --col, --decimal-comma, --date-format, --null), each
+ * with a leading space, for a "same figures" command line.
+ */
+void	ka_report_reading_options(const struct ka_report_inputs *in,
+	    struct ka_buf *b);
 
 /* The band of an HHI value: "unconcentrated", "moderate", "high". */
 const char	*ka_report_hhi_band(double hhi);

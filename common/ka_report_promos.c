@@ -199,27 +199,6 @@ list_text(int zh, const char *list, struct ka_buf *b)
 	}
 }
 
-/* Appends a path for a shell command line, quoted where it needs it. */
-static void
-shell_word(struct ka_buf *b, const char *word)
-{
-	const char *p;
-
-	if (*word != '\0' && strspn(word, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-+,:=@%") ==
-	    strlen(word)) {
-		ka_buf_puts(b, word);
-		return;
-	}
-	ka_buf_puts(b, "'");
-	for (p = word; *p != '\0'; p++) {
-		if (*p == '\'')
-			ka_buf_puts(b, "'\\''");
-		else
-			ka_buf_add(b, p, 1);
-	}
-	ka_buf_puts(b, "'");
-}
 
 static int
 is_temporary(const char *path)
@@ -601,45 +580,6 @@ promotion_line(const struct ka_report_inputs *in,
 	ka_buf_free(&b);
 }
 
-/* How the sales were read, for ka-promo to read them alike. */
-static void
-reading_options(const struct ka_report_inputs *in, struct ka_buf *b)
-{
-	char text[64];
-	int role;
-
-	if (in->read->delimiter == '\t')
-		ka_buf_puts(b, " -t");
-	else if (in->read->delimiter != 0) {
-		snprintf(text, sizeof(text), "%c", in->read->delimiter);
-		ka_buf_puts(b, " -d ");
-		shell_word(b, text);
-	}
-	if (in->read->no_header)
-		ka_buf_puts(b, " -H");
-	if (in->read->encoding != NULL) {
-		ka_buf_puts(b, " --encoding ");
-		shell_word(b, in->read->encoding);
-	}
-	for (role = 0; role < KA_ROLE_COUNT; role++) {
-		if (in->roles->wanted[role] == NULL)
-			continue;
-		snprintf(text, sizeof(text), " --col %s=",
-		    ka_role_name((enum ka_role)role));
-		ka_buf_puts(b, text);
-		shell_word(b, in->roles->wanted[role]);
-	}
-	if (in->decimal_comma)
-		ka_buf_puts(b, " --decimal-comma");
-	if (in->date_format != NULL) {
-		ka_buf_puts(b, " --date-format ");
-		shell_word(b, in->date_format);
-	}
-	if (in->null_string != NULL) {
-		ka_buf_puts(b, " --null ");
-		shell_word(b, in->null_string);
-	}
-}
 
 /* Which command shows the same figures. */
 static void
@@ -655,20 +595,20 @@ check_line(const struct ka_report_inputs *in, const ka_period *period,
 	ka_period_format(period, text, sizeof(text));
 	ka_buf_puts(&b, zh ? "核对：" : "Same figures: ");
 	ka_buf_puts(&b, "ka-promo evaluate -p ");
-	shell_word(&b, in->promos);
+	ka_shell_word(&b, in->promos);
 	if (in->accounts != NULL) {
 		ka_buf_puts(&b, " -a ");
 		if (temporary)
 			ka_buf_puts(&b, "ACCOUNTS");
 		else
-			shell_word(&b, in->accounts);
+			ka_shell_word(&b, in->accounts);
 	}
 	ka_buf_puts(&b, " --period ");
-	shell_word(&b, text);
-	reading_options(in, &b);
+	ka_shell_word(&b, text);
+	ka_report_reading_options(in, &b);
 	for (i = 0; i < in->nsales; i++) {
 		ka_buf_puts(&b, " ");
-		shell_word(&b, in->sales[i]);
+		ka_shell_word(&b, in->sales[i]);
 	}
 	if (temporary)
 		ka_buf_puts(&b, zh ? "（ACCOUNTS：风险窗口的 ka-rank 结果）" :

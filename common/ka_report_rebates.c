@@ -98,27 +98,6 @@ name_of(const struct ka_rebate_accrual *a)
 	    a->customer_id;
 }
 
-/* Appends a path for a shell command line, quoted where it needs it. */
-static void
-shell_word(struct ka_buf *b, const char *word)
-{
-	const char *p;
-
-	if (*word != '\0' && strspn(word, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-+,:=@%") ==
-	    strlen(word)) {
-		ka_buf_puts(b, word);
-		return;
-	}
-	ka_buf_puts(b, "'");
-	for (p = word; *p != '\0'; p++) {
-		if (*p == '\'')
-			ka_buf_puts(b, "'\\''");
-		else
-			ka_buf_add(b, p, 1);
-	}
-	ka_buf_puts(b, "'");
-}
 
 static int
 is_temporary(const char *path)
@@ -433,45 +412,6 @@ near_lines(const struct ka_report_inputs *in, const struct ka_rebate_report *r,
 	return 0;
 }
 
-/* How the sales were read, for ka-rebate to read them alike. */
-static void
-reading_options(const struct ka_report_inputs *in, struct ka_buf *b)
-{
-	char text[64];
-	int role;
-
-	if (in->read->delimiter == '\t')
-		ka_buf_puts(b, " -t");
-	else if (in->read->delimiter != 0) {
-		snprintf(text, sizeof(text), "%c", in->read->delimiter);
-		ka_buf_puts(b, " -d ");
-		shell_word(b, text);
-	}
-	if (in->read->no_header)
-		ka_buf_puts(b, " -H");
-	if (in->read->encoding != NULL) {
-		ka_buf_puts(b, " --encoding ");
-		shell_word(b, in->read->encoding);
-	}
-	for (role = 0; role < KA_ROLE_COUNT; role++) {
-		if (in->roles->wanted[role] == NULL)
-			continue;
-		ka_buf_puts(b, " --col ");
-		snprintf(text, sizeof(text), "%s=", ka_role_name(role));
-		ka_buf_puts(b, text);
-		shell_word(b, in->roles->wanted[role]);
-	}
-	if (in->decimal_comma)
-		ka_buf_puts(b, " --decimal-comma");
-	if (in->date_format != NULL) {
-		ka_buf_puts(b, " --date-format ");
-		shell_word(b, in->date_format);
-	}
-	if (in->null_string != NULL) {
-		ka_buf_puts(b, " --null ");
-		shell_word(b, in->null_string);
-	}
-}
 
 /* Which command shows the same figures. */
 static void
@@ -488,23 +428,23 @@ check_line(const struct ka_report_inputs *in, const struct ka_rebate_report *r,
 	ka_dec_format(r->near_pct, -1, near);
 	ka_buf_puts(&b, zh ? "核对：" : "Same figures: ");
 	ka_buf_puts(&b, "ka-rebate accrue -a ");
-	shell_word(&b, in->rebates);
+	ka_shell_word(&b, in->rebates);
 	if (in->settled != NULL) {
 		ka_buf_puts(&b, " --settled ");
-		shell_word(&b, in->settled);
+		ka_shell_word(&b, in->settled);
 	}
 	if (in->accounts != NULL) {
 		ka_buf_puts(&b, " --accounts ");
 		if (temporary)
 			ka_buf_puts(&b, "ACCOUNTS");
 		else
-			shell_word(&b, in->accounts);
+			ka_shell_word(&b, in->accounts);
 	}
 	ka_buf_printf(&b, " --as-of %s", day);
-	reading_options(in, &b);
+	ka_report_reading_options(in, &b);
 	for (i = 0; i < in->nsales; i++) {
 		ka_buf_puts(&b, " ");
-		shell_word(&b, in->sales[i]);
+		ka_shell_word(&b, in->sales[i]);
 	}
 	if (zh)
 		ka_buf_printf(&b, "（加 --near %s 只列接近下一档的协议%s）", near,
