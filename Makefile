@@ -66,7 +66,7 @@ $(BUILD)/bin/%: cmd/%.c $(LIB) common/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB) common/*.h
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB) common/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LDLIBS)
 
