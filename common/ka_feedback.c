@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ka_alloc.h"
 #include "ka_decimal.h"
 #include "ka_feedback.h"
 #include "ka_keys.h"
@@ -144,55 +145,6 @@ struct ka_feedback {
 
 /* ---- small helpers ---- */
 
-static void *
-xmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s);
-	char *p = xmalloc(n + 1);
-
-	memcpy(p, s, n + 1);
-	return p;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
 static void
 trim(const char **text, size_t *length)
 {
@@ -228,7 +180,7 @@ static char *
 snake_name(const char *in, const char *suffix)
 {
 	size_t n = strlen(in), i, o = 0;
-	char *out = xmalloc(n + strlen(suffix) + 1);
+	char *out = ka_malloc(n + strlen(suffix) + 1);
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[i];
@@ -556,7 +508,7 @@ set_scale(ka_feedback *fb, enum ka_feedback_scale scale, int low, int high)
 ka_feedback *
 ka_feedback_new(const struct ka_feedback_config *config)
 {
-	ka_feedback *fb = xcalloc(1, sizeof(*fb));
+	ka_feedback *fb = ka_calloc(1, sizeof(*fb));
 	size_t i;
 
 	fb->c = *config;
@@ -601,7 +553,7 @@ ka_feedback_new(const struct ka_feedback_config *config)
 	fb->buckets = fb->scale == KA_FEEDBACK_SCALE_AUTO ?
 	    (size_t)fb->bins : 2;
 	fb->table_mask = 1023;
-	fb->table = xcalloc(fb->table_mask + 1, sizeof(*fb->table));
+	fb->table = ka_calloc(fb->table_mask + 1, sizeof(*fb->table));
 	return fb;
 }
 
@@ -685,9 +637,9 @@ grow_accounts(ka_feedback *fb, size_t a)
 	if (a < old)
 		return;
 	fb->account_capacity = a * 2 + 64;
-	fb->account_tier = xrealloc(fb->account_tier,
+	fb->account_tier = ka_realloc(fb->account_tier,
 	    fb->account_capacity * sizeof(*fb->account_tier));
-	fb->account_name = xrealloc(fb->account_name,
+	fb->account_name = ka_realloc(fb->account_name,
 	    fb->account_capacity * sizeof(*fb->account_name));
 	for (i = old; i < fb->account_capacity; i++) {
 		fb->account_tier[i] = NO_TIER;
@@ -773,7 +725,7 @@ ka_feedback_load_accounts(ka_feedback *fb, const char *path,
 
 			trim(&n, &nl);
 			if (nl > 0)
-				fb->account_name[a] = xstrndup(n, nl);
+				fb->account_name[a] = ka_strndup(n, nl);
 		}
 	}
 	if (got < 0) {
@@ -794,8 +746,8 @@ settle_tiers(ka_feedback *fb)
 
 	free(fb->tier_weight);
 	free(fb->tier_kept);
-	fb->tier_weight = xcalloc(n, sizeof(*fb->tier_weight));
-	fb->tier_kept = xcalloc(n, sizeof(*fb->tier_kept));
+	fb->tier_weight = ka_calloc(n, sizeof(*fb->tier_weight));
+	fb->tier_kept = ka_calloc(n, sizeof(*fb->tier_kept));
 	for (i = 0; i < n; i++) {
 		const char *name = ka_keys_text(fb->tier_names, (uint32_t)i);
 
@@ -891,7 +843,7 @@ ka_feedback_bind(ka_feedback *fb, const ka_record *header,
 		*missing = KA_ROLE_DATE;
 		return -1;
 	}
-	fb->name_date = xstrdup(ka_field(header, (size_t)fb->col_date));
+	fb->name_date = ka_strdup(ka_field(header, (size_t)fb->col_date));
 
 	if (fb->c.score_column != NULL) {
 		if ((c = named_column(roles, header, fb->c.score_column)) < 0) {
@@ -908,7 +860,7 @@ ka_feedback_bind(ka_feedback *fb, const ka_record *header,
 		return -1;
 	}
 	fb->col_score = c;
-	fb->name_score = xstrdup(ka_field(header, (size_t)c));
+	fb->name_score = ka_strdup(ka_field(header, (size_t)c));
 
 	if (fb->c.comment_column != NULL) {
 		if ((c = named_column(roles, header, fb->c.comment_column)) <
@@ -922,7 +874,7 @@ ka_feedback_bind(ka_feedback *fb, const ka_record *header,
 		c = alias_column(header, comment_aliases);
 	fb->col_comment = c;
 	if (c >= 0)
-		fb->name_comment = xstrdup(ka_field(header, (size_t)c));
+		fb->name_comment = ka_strdup(ka_field(header, (size_t)c));
 	else {
 		fb->topics_on = 0;
 		fb->ntopics = 0;
@@ -953,7 +905,7 @@ ka_feedback_bind(ka_feedback *fb, const ka_record *header,
 		return -1;
 	}
 	if (fb->col_account >= 0)
-		fb->name_account_out = xstrdup(fb->account_is_id ?
+		fb->name_account_out = ka_strdup(fb->account_is_id ?
 		    "customer_id" : "customer");
 
 	for (i = 0; i < fb->c.nby; i++) {
@@ -962,7 +914,7 @@ ka_feedback_bind(ka_feedback *fb, const ka_record *header,
 
 		fb->col_key[i] = -1;
 		if (key->kind == KA_FEEDBACK_KEY_PERIOD) {
-			fb->name_key[i] = xstrdup("period");
+			fb->name_key[i] = ka_strdup("period");
 			continue;
 		}
 		if (key->kind == KA_FEEDBACK_KEY_COLUMN) {
@@ -985,7 +937,7 @@ ka_feedback_bind(ka_feedback *fb, const ka_record *header,
 			}
 			fb->key_is_customer[i] = 1;
 			fb->col_key[i] = fb->col_account;
-			fb->name_key[i] = xstrdup(fb->name_account_out);
+			fb->name_key[i] = ka_strdup(fb->name_account_out);
 			if (fb->account_is_id &&
 			    roles->column[KA_ROLE_CUSTOMER] >= 0)
 				fb->col_name = roles->column[KA_ROLE_CUSTOMER];
@@ -1000,7 +952,7 @@ ka_feedback_bind(ka_feedback *fb, const ka_record *header,
 			return -1;
 		}
 		fb->col_key[i] = roles->column[role];
-		fb->name_key[i] = xstrdup(ka_role_name(role));
+		fb->name_key[i] = ka_strdup(ka_role_name(role));
 	}
 
 	for (i = 0; i < fb->c.ndims; i++) {
@@ -1015,7 +967,7 @@ ka_feedback_bind(ka_feedback *fb, const ka_record *header,
 			return -1;
 		}
 		fb->col_dim[i] = c;
-		fb->name_dim[i] = xstrdup(ka_field(header, (size_t)c));
+		fb->name_dim[i] = ka_strdup(ka_field(header, (size_t)c));
 		fb->out_dim[i] = snake_name(fb->name_dim[i], "_mean");
 	}
 	settle_tiers(fb);
@@ -1138,24 +1090,24 @@ grow_groups(ka_feedback *fb, uint32_t g)
 	if (g < old)
 		return;
 	capacity = (size_t)g * 2 + 64;
-	fb->group_name = xrealloc(fb->group_name,
+	fb->group_name = ka_realloc(fb->group_name,
 	    capacity * sizeof(*fb->group_name));
 	for (i = old; i < capacity; i++)
 		fb->group_name[i] = NULL;
-	fb->comment_count = xrealloc(fb->comment_count,
+	fb->comment_count = ka_realloc(fb->comment_count,
 	    capacity * per * sizeof(*fb->comment_count));
 	memset(fb->comment_count + old * per, 0,
 	    (capacity - old) * per * sizeof(*fb->comment_count));
 	if (fb->topics_on) {
 		size_t stride = per * fb->ntopics * fb->buckets;
 
-		fb->topic_bucket = xrealloc(fb->topic_bucket,
+		fb->topic_bucket = ka_realloc(fb->topic_bucket,
 		    capacity * stride * sizeof(*fb->topic_bucket));
 		memset(fb->topic_bucket + old * stride, 0,
 		    (capacity - old) * stride * sizeof(*fb->topic_bucket));
 		if (fb->c.quotes > 0) {
 			stride = per * fb->ntopics;
-			fb->quotes = xrealloc(fb->quotes,
+			fb->quotes = ka_realloc(fb->quotes,
 			    capacity * stride * sizeof(*fb->quotes));
 			for (i = old * stride; i < capacity * stride; i++)
 				fb->quotes[i] = NULL;
@@ -1186,7 +1138,7 @@ static void
 grow_table(ka_feedback *fb)
 {
 	size_t mask = fb->table_mask * 2 + 1, i;
-	uint32_t *table = xcalloc(mask + 1, sizeof(*table));
+	uint32_t *table = ka_calloc(mask + 1, sizeof(*table));
 
 	for (i = 0; i < fb->ncells; i++) {
 		const struct cell *c = &fb->cells[i];
@@ -1221,14 +1173,14 @@ find_cell(ka_feedback *fb, uint32_t group, uint32_t period, uint32_t account)
 		if (old >= UINT32_MAX / 2)
 			ka_die(KA_EXIT_DATA, "too many groups and accounts");
 		fb->cells_capacity = old * 2 + 256;
-		fb->cells = xrealloc(fb->cells,
+		fb->cells = ka_realloc(fb->cells,
 		    fb->cells_capacity * sizeof(*fb->cells));
-		fb->hist = xrealloc(fb->hist, fb->cells_capacity *
+		fb->hist = ka_realloc(fb->hist, fb->cells_capacity *
 		    (size_t)fb->bins * sizeof(*fb->hist));
 		if (ndims > 0) {
-			fb->dim_sum = xrealloc(fb->dim_sum, fb->cells_capacity *
+			fb->dim_sum = ka_realloc(fb->dim_sum, fb->cells_capacity *
 			    ndims * sizeof(*fb->dim_sum));
-			fb->dim_count = xrealloc(fb->dim_count,
+			fb->dim_count = ka_realloc(fb->dim_count,
 			    fb->cells_capacity * ndims *
 			    sizeof(*fb->dim_count));
 		}
@@ -1277,7 +1229,7 @@ group_key(ka_feedback *fb, const ka_record *rec, const char **key,
 		}
 		if (used + n + 1 > fb->key_capacity) {
 			fb->key_capacity = (used + n + 1) * 2 + 64;
-			fb->key_buffer = xrealloc(fb->key_buffer,
+			fb->key_buffer = ka_realloc(fb->key_buffer,
 			    fb->key_capacity);
 		}
 		if (used > 0)
@@ -1301,7 +1253,7 @@ intern_group(ka_feedback *fb, const char *key, size_t length)
 	g = ka_keys_intern(fb->groups, key, length, NULL);
 	if (length + 1 > fb->last_key_capacity) {
 		fb->last_key_capacity = length * 2 + 64;
-		fb->last_key = xrealloc(fb->last_key, fb->last_key_capacity);
+		fb->last_key = ka_realloc(fb->last_key, fb->last_key_capacity);
 	}
 	memcpy(fb->last_key, key, length);
 	fb->last_key_length = length;
@@ -1321,9 +1273,9 @@ keep_quote(ka_feedback *fb, size_t slot, ka_date date, int score,
 	size_t i, worst = 0;
 
 	if (list == NULL) {
-		list = xcalloc(1, sizeof(*list) +
+		list = ka_calloc(1, sizeof(*list) +
 		    fb->c.quotes * sizeof(list->entry[0]));
-		list->sequence = xcalloc(fb->c.quotes, sizeof(uint64_t));
+		list->sequence = ka_calloc(fb->c.quotes, sizeof(uint64_t));
 		fb->quotes[slot] = list;
 	}
 	if (list->count < fb->c.quotes) {
@@ -1349,7 +1301,7 @@ keep_quote(ka_feedback *fb, size_t slot, ka_date date, int score,
 	/* Interned texts never move (ka_keys keeps them in an arena). */
 	e->account = account == ANONYMOUS ? "" :
 	    ka_keys_text(fb->accounts, account);
-	e->comment = xstrndup(text, length);
+	e->comment = ka_strndup(text, length);
 	list->sequence[i] = fb->sequence;
 }
 
@@ -1468,7 +1420,7 @@ ka_feedback_add(ka_feedback *fb, const ka_record *rec)
 	if (fb->col_name >= 0 && fb->group_name[group] == NULL) {
 		field_of(fb, rec, fb->col_name, &text, &length);
 		if (length > 0)
-			fb->group_name[group] = xstrndup(text, length);
+			fb->group_name[group] = ka_strndup(text, length);
 	}
 	cell = find_cell(fb, group, (uint32_t)p, account);
 	fb->cells[cell].count++;
@@ -1739,11 +1691,11 @@ overall_sums(const ka_feedback *fb, struct accumulator *overall)
 	uint32_t *pool_dim_count = NULL;
 	unsigned char *seen;
 
-	seen = xcalloc(naccounts, 1);
+	seen = ka_calloc(naccounts, 1);
 	if (fb->c.rollup == KA_FEEDBACK_BY_ACCOUNT) {
-		pool = xcalloc(naccounts, sizeof(*pool));
-		pool_dim_sum = xcalloc(naccounts * ndims, sizeof(double));
-		pool_dim_count = xcalloc(naccounts * ndims, sizeof(uint32_t));
+		pool = ka_calloc(naccounts, sizeof(*pool));
+		pool_dim_sum = ka_calloc(naccounts * ndims, sizeof(double));
+		pool_dim_count = ka_calloc(naccounts * ndims, sizeof(uint32_t));
 	}
 	for (p = 0; p < fb->nperiods; p++) {
 		struct accumulator *acc = &overall[p];
@@ -1810,10 +1762,10 @@ topic_counts(ka_feedback *fb)
 	size_t ngroups = ka_keys_count(fb->groups), T = fb->nperiods;
 	size_t nt = fb->ntopics, g, p, t, b;
 
-	fb->mentions = xcalloc(ngroups * T * nt, sizeof(uint32_t));
-	fb->complaints = xcalloc(ngroups * T * nt, sizeof(uint32_t));
-	fb->overall_mentions = xcalloc(T * nt, sizeof(uint32_t));
-	fb->overall_complaints = xcalloc(T * nt, sizeof(uint32_t));
+	fb->mentions = ka_calloc(ngroups * T * nt, sizeof(uint32_t));
+	fb->complaints = ka_calloc(ngroups * T * nt, sizeof(uint32_t));
+	fb->overall_mentions = ka_calloc(T * nt, sizeof(uint32_t));
+	fb->overall_complaints = ka_calloc(T * nt, sizeof(uint32_t));
 	for (g = 0; g < ngroups; g++)
 		for (p = 0; p < T; p++)
 			for (t = 0; t < nt; t++) {
@@ -1844,12 +1796,12 @@ split_groups(ka_feedback *fb)
 {
 	size_t ngroups = ka_keys_count(fb->groups), g, i, part;
 
-	fb->group_split = xcalloc(ngroups, sizeof(*fb->group_split));
-	fb->group_parts = xcalloc(ngroups * KA_FEEDBACK_MAX_KEYS,
+	fb->group_split = ka_calloc(ngroups, sizeof(*fb->group_split));
+	fb->group_parts = ka_calloc(ngroups * KA_FEEDBACK_MAX_KEYS,
 	    sizeof(*fb->group_parts));
 	for (g = 0; g < ngroups; g++) {
 		size_t length = ka_keys_length(fb->groups, (uint32_t)g);
-		char *copy = xstrndup(ka_keys_text(fb->groups, (uint32_t)g),
+		char *copy = ka_strndup(ka_keys_text(fb->groups, (uint32_t)g),
 		    length), *p = copy;
 
 		fb->group_split[g] = copy;
@@ -2073,7 +2025,7 @@ ka_feedback_finish(ka_feedback *fb, char *error, size_t size)
 	resolve_scale(fb);
 
 	/* Sums per group and period, cell by cell in the order read. */
-	acc = xcalloc(ngroups * T, sizeof(*acc));
+	acc = ka_calloc(ngroups * T, sizeof(*acc));
 	for (i = 0; i < fb->ncells; i++) {
 		const struct cell *c = &fb->cells[i];
 		struct accumulator *a = &acc[(size_t)c->group * T + c->period];
@@ -2096,7 +2048,7 @@ ka_feedback_finish(ka_feedback *fb, char *error, size_t size)
 		figures_from(fb, &overall[p], NAN, &fb->overall[p]);
 	for (p = 0; p < T; p++)
 		fb->overall[p].bayes_avg = fb->overall[p].mean;
-	fb->figures = xcalloc(ngroups * T, sizeof(*fb->figures));
+	fb->figures = ka_calloc(ngroups * T, sizeof(*fb->figures));
 	for (g = 0; g < ngroups; g++)
 		for (p = 0; p < T; p++) {
 			struct ka_feedback_figures *f = &fb->figures[g * T + p];
@@ -2135,7 +2087,7 @@ ka_feedback_finish(ka_feedback *fb, char *error, size_t size)
 	split_groups(fb);
 
 	/* Rows. */
-	fb->rows = xcalloc(ngroups * (fb->period_mode ? fb->k : 1),
+	fb->rows = ka_calloc(ngroups * (fb->period_mode ? fb->k : 1),
 	    sizeof(*fb->rows));
 	n = 0;
 	for (g = 0; g < ngroups; g++) {
@@ -2366,7 +2318,7 @@ ka_feedback_write_table(const ka_feedback *fb, ka_writer *w)
 		n.owned[n.nowned] = snake_name(ka_topics_name(fb->c.topics, t),
 		    "");
 		{
-			char *prefixed = xmalloc(strlen(n.owned[n.nowned]) + 7);
+			char *prefixed = ka_malloc(strlen(n.owned[n.nowned]) + 7);
 
 			sprintf(prefixed, "topic_%s", n.owned[n.nowned]);
 			free(n.owned[n.nowned]);
@@ -2550,7 +2502,7 @@ ka_feedback_report(const ka_feedback *fb, struct ka_feedback_report *out)
 	out->change_mean = out->now.mean - out->prev.mean;
 	out->change_score = out->is_nps ? out->now.nps - out->prev.nps :
 	    out->now.csat - out->prev.csat;
-	out->flagged = xcalloc(fb->nrows, sizeof(*out->flagged));
+	out->flagged = ka_calloc(fb->nrows, sizeof(*out->flagged));
 	for (r = 0; r < fb->nrows; r++) {
 		const struct ka_feedback_row *row = &fb->rows[r];
 		struct ka_feedback_report_flag *f;
@@ -2567,7 +2519,7 @@ ka_feedback_report(const ka_feedback *fb, struct ka_feedback_report *out)
 	}
 	qsort(out->flagged, out->nflagged, sizeof(*out->flagged),
 	    flagged_compare);
-	out->topics = xcalloc(fb->ntopics, sizeof(*out->topics));
+	out->topics = ka_calloc(fb->ntopics, sizeof(*out->topics));
 	for (t = 0; t < fb->ntopics; t++) {
 		struct ka_feedback_report_topic *topic;
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ka_alloc.h"
 #include "ka_keys.h"
 #include "ka_msg.h"
 
@@ -28,25 +29,6 @@ struct ka_keys {
 	size_t		 capacity;	/* of texts and lengths */
 	struct arena_block *arena;
 };
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
 
 /*
  * A word-at-a-time multiplicative hash: keys are short (ids, names), so
@@ -79,11 +61,11 @@ ka_hash(const char *text, size_t length)
 ka_keys *
 ka_keys_new(void)
 {
-	ka_keys *keys = xcalloc(1, sizeof(*keys));
+	ka_keys *keys = ka_calloc(1, sizeof(*keys));
 	size_t i;
 
 	keys->mask = 1023;
-	keys->slots = xcalloc(keys->mask + 1, sizeof(*keys->slots));
+	keys->slots = ka_calloc(keys->mask + 1, sizeof(*keys->slots));
 	for (i = 0; i <= keys->mask; i++)
 		keys->slots[i].id = EMPTY;
 	return keys;
@@ -115,7 +97,7 @@ arena_copy(ka_keys *keys, const char *text, size_t length)
 	if (b == NULL || b->size - b->used < length + 1) {
 		size_t size = length + 1 > ARENA_BLOCK ? length + 1 : ARENA_BLOCK;
 
-		b = xcalloc(1, sizeof(*b) + size);
+		b = ka_calloc(1, sizeof(*b) + size);
 		b->size = size;
 		b->next = keys->arena;
 		keys->arena = b;
@@ -131,7 +113,7 @@ static void
 grow(ka_keys *keys)
 {
 	size_t new_mask = keys->mask * 2 + 1, i, j;
-	struct slot *slots = xcalloc(new_mask + 1, sizeof(*slots));
+	struct slot *slots = ka_calloc(new_mask + 1, sizeof(*slots));
 
 	for (i = 0; i <= new_mask; i++)
 		slots[i].id = EMPTY;
@@ -186,9 +168,9 @@ ka_keys_intern(ka_keys *keys, const char *text, size_t length, int *added)
 		}
 	if (keys->count == keys->capacity) {
 		keys->capacity = keys->capacity * 2 + 256;
-		keys->texts = xrealloc(keys->texts,
+		keys->texts = ka_realloc(keys->texts,
 		    keys->capacity * sizeof(*keys->texts));
-		keys->lengths = xrealloc(keys->lengths,
+		keys->lengths = ka_realloc(keys->lengths,
 		    keys->capacity * sizeof(*keys->lengths));
 	}
 	if (keys->count >= EMPTY - 1 || length > UINT32_MAX)

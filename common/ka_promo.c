@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ka_alloc.h"
 #include "ka_keys.h"
 #include "ka_msg.h"
 #include "ka_pieces.h"
@@ -189,27 +190,6 @@ struct ka_promo {
 
 /* ---- small helpers ---- */
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	p = realloc(p, n * size == 0 ? 1 : n * size);
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
 /* Grows *array (of *cap elements) to hold at least need. */
 static void
 grow(void **array, size_t *cap, size_t need, size_t size)
@@ -220,24 +200,9 @@ grow(void **array, size_t *cap, size_t need, size_t size)
 		return;
 	while (n < need)
 		n = n < 8 ? 8 : n * 2;
-	*array = xrealloc(*array, n, size);
+	*array = ka_reallocarray(*array, n, size);
 	memset((char *)*array + *cap * size, 0, (n - *cap) * size);
 	*cap = n;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *p = xcalloc(n + 1, 1);
-
-	memcpy(p, s, n);
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
 }
 
 static void
@@ -285,7 +250,7 @@ format_owned(ka_promo *p, const char *format, ...)
 	va_start(args, format);
 	n = vsnprintf(NULL, 0, format, args);
 	va_end(args);
-	s = xcalloc((size_t)n + 1, 1);
+	s = ka_calloc((size_t)n + 1, 1);
 	va_start(args, format);
 	vsnprintf(s, (size_t)n + 1, format, args);
 	va_end(args);
@@ -322,7 +287,7 @@ static char *
 text_take(ka_promo *p, struct text *t)
 {
 	if (t->s == NULL)
-		t->s = xstrdup("");
+		t->s = ka_strdup("");
 	own(p, t->s);
 	t->s = NULL;
 	t->length = t->cap = 0;
@@ -378,8 +343,8 @@ map_put(struct map *m, uint64_t key, uint32_t value)
 
 		bigger.size = m->size == 0 ? 64 : m->size * 2;
 		bigger.count = 0;
-		bigger.keys = xcalloc(bigger.size, sizeof(*bigger.keys));
-		bigger.values = xcalloc(bigger.size, sizeof(*bigger.values));
+		bigger.keys = ka_calloc(bigger.size, sizeof(*bigger.keys));
+		bigger.values = ka_calloc(bigger.size, sizeof(*bigger.values));
 		memset(bigger.values, 0xff, bigger.size *
 		    sizeof(*bigger.values));
 		for (j = 0; j < m->size; j++)
@@ -564,7 +529,7 @@ ka_promo_flag_from_name(const char *name, size_t length)
 ka_promo *
 ka_promo_new(const struct ka_promo_config *config)
 {
-	ka_promo *p = xcalloc(1, sizeof(*p));
+	ka_promo *p = ka_calloc(1, sizeof(*p));
 	int i;
 
 	p->config = *config;
@@ -755,9 +720,9 @@ save_record(struct saved *s, const ka_record *rec)
 {
 	size_t bytes = rec->offset[rec->nfields];
 
-	s->base = xcalloc(bytes + 1, 1);
+	s->base = ka_calloc(bytes + 1, 1);
 	memcpy(s->base, rec->base, bytes);
-	s->offset = xcalloc(rec->nfields + 1, sizeof(*s->offset));
+	s->offset = ka_calloc(rec->nfields + 1, sizeof(*s->offset));
 	memcpy(s->offset, rec->offset, (rec->nfields + 1) *
 	    sizeof(*s->offset));
 	s->nfields = rec->nfields;
@@ -829,7 +794,7 @@ ka_promo_load_accounts(ka_promo *p, const char *path,
 		p->has_region_column = 1;
 	p->accounts_loaded = 1;
 	if (p->accounts_files == NULL)
-		p->accounts_files = xstrdup(path);
+		p->accounts_files = ka_strdup(path);
 	/* A new file: no line of it seen yet. */
 	{
 		size_t i;
@@ -879,7 +844,7 @@ ka_promo_load_accounts(ka_promo *p, const char *path,
 			trim(&text, &length);
 			if (length > 0) {
 				free(a->name);
-				a->name = xstrndup(text, length);
+				a->name = ka_strndup(text, length);
 			}
 		}
 		if (ctier >= 0) {
@@ -1008,9 +973,9 @@ scope_of(ka_promo *p, enum scope_kind kind, const char *item, size_t length)
 	int added;
 
 	if (kind == SCOPE_ALL)
-		canonical = xstrdup("all");
+		canonical = ka_strdup("all");
 	else {
-		canonical = xcalloc(length + 10, 1);
+		canonical = ka_calloc(length + 10, 1);
 		snprintf(canonical, length + 10, "%s:%.*s", kind == SCOPE_SKU ?
 		    "sku" : "category", (int)length, item);
 	}
@@ -1089,7 +1054,7 @@ read_promo(struct promo_reading *r, struct promo *out)
 		    p->promos[found].line);
 		return -1;
 	}
-	out->id = xstrndup(text, length);
+	out->id = ka_strndup(text, length);
 	/* customer_id: an id, all, or tier:LABEL */
 	promo_field(r, PC_CUSTOMER, &text, &length);
 	if (length == 0) {
@@ -1162,7 +1127,7 @@ read_promo(struct promo_reading *r, struct promo *out)
 	}
 	/* mechanic */
 	promo_field(r, PC_MECHANIC, &text, &length);
-	out->mechanic = xstrndup(text, length);
+	out->mechanic = ka_strndup(text, length);
 	/* discount_pct: 20, 20%, 20 % */
 	promo_field(r, PC_DISCOUNT, &text, &length);
 	if (length > 0) {
@@ -1236,11 +1201,11 @@ register_promo(ka_promo *p, uint32_t index)
 		if (q->tier >= p->ctier) {
 			size_t old = p->ctier, n = (size_t)q->tier + 1;
 
-			p->tier_promos = xrealloc(p->tier_promos, n,
+			p->tier_promos = ka_reallocarray(p->tier_promos, n,
 			    sizeof(*p->tier_promos));
-			p->ntier_promos = xrealloc(p->ntier_promos, n,
+			p->ntier_promos = ka_reallocarray(p->ntier_promos, n,
 			    sizeof(*p->ntier_promos));
-			p->ctier_promos = xrealloc(p->ctier_promos, n,
+			p->ctier_promos = ka_reallocarray(p->ctier_promos, n,
 			    sizeof(*p->ctier_promos));
 			memset(p->tier_promos + old, 0, (n - old) *
 			    sizeof(*p->tier_promos));
@@ -1310,12 +1275,12 @@ ka_promo_load(ka_promo *p, const char *path,
 		}
 	}
 	free(p->promos_file);
-	p->promos_file = xstrdup(path);
+	p->promos_file = ka_strdup(path);
 	for (c = 0; c < PC_COUNT; c++) {
 		p->promo_column[c] = r.column[c];
 		free(p->promo_column_name[c]);
 		p->promo_column_name[c] = r.column[c] < 0 ? NULL :
-		    xstrdup(ka_field(r.header, (size_t)r.column[c]));
+		    ka_strdup(ka_field(r.header, (size_t)r.column[c]));
 	}
 	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
 		struct promo q;
@@ -1541,9 +1506,9 @@ new_eval(ka_promo *p, uint32_t account, const uint32_t *members,
 	e->start = p->promos[members[0]].start;
 	e->end = end;
 	e->days = (int)(end - e->start + 1);
-	e->members = xcalloc(nmembers, sizeof(*e->members));
+	e->members = ka_calloc(nmembers, sizeof(*e->members));
 	memcpy(e->members, members, nmembers * sizeof(*members));
-	e->member_cost = xcalloc(nmembers, sizeof(*e->member_cost));
+	e->member_cost = ka_calloc(nmembers, sizeof(*e->member_cost));
 	e->nmembers = nmembers;
 	for (k = 0; k < (int)nmembers; k++)
 		p->promos[members[k]].evaluated = 1;
@@ -1564,9 +1529,9 @@ new_eval(ka_promo *p, uint32_t account, const uint32_t *members,
 	}
 	e->pre = k;
 	e->post = p->config.post_weeks;
-	e->now = xcalloc(slots(e), sizeof(*e->now));
+	e->now = ka_calloc(slots(e), sizeof(*e->now));
 	if (yoy)
-		e->ago = xcalloc(slots(e), sizeof(*e->ago));
+		e->ago = ka_calloc(slots(e), sizeof(*e->ago));
 	e->span_first = e->start - 7 * e->pre;
 	e->span_last = e->end + 7 * e->post;
 	key = pair_key(account, e->scope);
@@ -1600,7 +1565,7 @@ build_account(ka_promo *p, uint32_t account)
 		free(list.v);
 		return;
 	}
-	tmp = xcalloc(list.n, sizeof(*tmp));
+	tmp = ka_calloc(list.n, sizeof(*tmp));
 	sort_promos(p, list.v, list.n, tmp);
 	for (i = 0; i < list.n; i = j) {
 		const struct promo *first = &p->promos[list.v[i]];
@@ -1674,7 +1639,7 @@ build_control_index(ka_promo *p)
 	weeks = (size_t)(last - first) / 7 + 1;
 	p->control_first = first;
 	p->control_weeks = weeks;
-	p->control = xcalloc(nscopes, sizeof(*p->control));
+	p->control = ka_calloc(nscopes, sizeof(*p->control));
 	for (i = 0; i < p->nevals; i++) {
 		const struct eval *e = &p->evals[i];
 		struct cindex *c = &p->control[e->scope];
@@ -1682,12 +1647,12 @@ build_control_index(ka_promo *p)
 		if (e->no_controls)
 			continue;
 		if (c->offset == NULL)
-			c->offset = xcalloc(weeks + 1, sizeof(*c->offset));
+			c->offset = ka_calloc(weeks + 1, sizeof(*c->offset));
 		for (w = (size_t)(e->span_first - first) / 7;
 		    w <= (size_t)(e->span_last - first) / 7; w++)
 			c->offset[w + 1]++;
 	}
-	fill = xcalloc(weeks + 1, sizeof(*fill));
+	fill = ka_calloc(weeks + 1, sizeof(*fill));
 	for (s = 0; s < nscopes; s++) {
 		struct cindex *c = &p->control[s];
 
@@ -1695,7 +1660,7 @@ build_control_index(ka_promo *p)
 			continue;
 		for (w = 0; w < weeks; w++)
 			c->offset[w + 1] += c->offset[w];
-		c->list = xcalloc(c->offset[weeks], sizeof(*c->list));
+		c->list = ka_calloc(c->offset[weeks], sizeof(*c->list));
 	}
 	for (s = 0; s < nscopes; s++) {
 		struct cindex *c = &p->control[s];
@@ -1950,13 +1915,13 @@ static int
 add_week_at(struct account *a, long w, ka_dec revenue)
 {
 	if (a->nweeks == 0) {
-		a->weeks = xcalloc(16, sizeof(*a->weeks));
+		a->weeks = ka_calloc(16, sizeof(*a->weeks));
 		a->week0 = w;
 		a->nweeks = 1;
 	} else if (w < a->week0) {
 		size_t more = (size_t)(a->week0 - w);
 
-		a->weeks = xrealloc(a->weeks, a->nweeks + more,
+		a->weeks = ka_reallocarray(a->weeks, a->nweeks + more,
 		    sizeof(*a->weeks));
 		memmove(a->weeks + more, a->weeks, a->nweeks *
 		    sizeof(*a->weeks));
@@ -1966,7 +1931,7 @@ add_week_at(struct account *a, long w, ka_dec revenue)
 	} else if ((size_t)(w - a->week0) >= a->nweeks) {
 		size_t n = (size_t)(w - a->week0) + 1;
 
-		a->weeks = xrealloc(a->weeks, n, sizeof(*a->weeks));
+		a->weeks = ka_reallocarray(a->weeks, n, sizeof(*a->weeks));
 		memset(a->weeks + a->nweeks, 0, (n - a->nweeks) *
 		    sizeof(*a->weeks));
 		a->nweeks = n;
@@ -2015,11 +1980,11 @@ bucket_of(struct eval *e, uint32_t region)
 	for (i = 0; i < e->nbuckets; i++)
 		if (e->buckets[i].region == region)
 			return &e->buckets[i];
-	e->buckets = xrealloc(e->buckets, e->nbuckets + 1,
+	e->buckets = ka_reallocarray(e->buckets, e->nbuckets + 1,
 	    sizeof(*e->buckets));
 	memset(&e->buckets[e->nbuckets], 0, sizeof(*e->buckets));
 	e->buckets[e->nbuckets].region = region;
-	e->buckets[e->nbuckets].sums = xcalloc(slots(e),
+	e->buckets[e->nbuckets].sums = ka_calloc(slots(e),
 	    sizeof(struct sums));
 	return &e->buckets[e->nbuckets++];
 }
@@ -2034,7 +1999,7 @@ bucket_count(struct bucket *k, uint32_t account)
 
 		while (n <= byte)
 			n *= 2;
-		k->seen = xrealloc(k->seen, n, 1);
+		k->seen = ka_reallocarray(k->seen, n, 1);
 		memset(k->seen + k->seen_bytes, 0, n - k->seen_bytes);
 		k->seen_bytes = n;
 	}
@@ -2281,7 +2246,7 @@ ka_promo_add(ka_promo *p, const ka_record *rec)
 	    p->key_role != KA_ROLE_CUSTOMER) {
 		field_text(p, rec, KA_ROLE_CUSTOMER, &text, &length);
 		if (length > 0)
-			a->name = xstrndup(text, length);
+			a->name = ka_strndup(text, length);
 	}
 	need = a->treated && d >= a->need_first && d <= a->need_last;
 	control_need = p->control != NULL && d >= p->control_first &&
@@ -2329,11 +2294,11 @@ overflow:
 static ka_promo *
 piece_engine(const ka_promo *p)
 {
-	ka_promo *q = xcalloc(1, sizeof(*q));
+	ka_promo *q = ka_calloc(1, sizeof(*q));
 	size_t n = ka_keys_count(p->account_keys), i;
 
 	*q = *p;
-	q->accounts = xcalloc(n, sizeof(*q->accounts));
+	q->accounts = ka_calloc(n, sizeof(*q->accounts));
 	if (n > 0)
 		memcpy(q->accounts, p->accounts, n * sizeof(*q->accounts));
 	q->caccounts = n;
@@ -2342,15 +2307,15 @@ piece_engine(const ka_promo *p)
 		q->accounts[i].weeks = NULL;
 		q->accounts[i].nweeks = 0;
 	}
-	q->evals = xcalloc(p->nevals, sizeof(*q->evals));
+	q->evals = ka_calloc(p->nevals, sizeof(*q->evals));
 	if (p->nevals > 0)
 		memcpy(q->evals, p->evals, p->nevals * sizeof(*q->evals));
 	q->cevals = p->nevals;
 	for (i = 0; i < p->nevals; i++) {
-		q->evals[i].now = xcalloc(slots(&p->evals[i]),
+		q->evals[i].now = ka_calloc(slots(&p->evals[i]),
 		    sizeof(struct sums));
 		q->evals[i].ago = p->evals[i].ago == NULL ? NULL :
-		    xcalloc(slots(&p->evals[i]), sizeof(struct sums));
+		    ka_calloc(slots(&p->evals[i]), sizeof(struct sums));
 	}
 	memset(&q->sku_category, 0, sizeof(q->sku_category));
 	memset(&q->counts, 0, sizeof(q->counts));
@@ -2653,7 +2618,7 @@ sort_shares(const ka_promo *p, struct share *v, size_t n, struct share *tmp)
 static void
 split_costs(ka_promo *p)
 {
-	size_t *offset = xcalloc(p->npromos + 1, sizeof(*offset));
+	size_t *offset = ka_calloc(p->npromos + 1, sizeof(*offset));
 	size_t *fill, i, m, total;
 	struct share *list, *tmp;
 
@@ -2664,9 +2629,9 @@ split_costs(ka_promo *p)
 	for (i = 0; i < p->npromos; i++)
 		offset[i + 1] += offset[i];
 	total = offset[p->npromos];
-	list = xcalloc(total, sizeof(*list));
-	tmp = xcalloc(total, sizeof(*tmp));
-	fill = xcalloc(p->npromos + 1, sizeof(*fill));
+	list = ka_calloc(total, sizeof(*list));
+	tmp = ka_calloc(total, sizeof(*tmp));
+	fill = ka_calloc(p->npromos + 1, sizeof(*fill));
 	memcpy(fill, offset, (p->npromos + 1) * sizeof(*fill));
 	for (i = 0; i < p->nevals; i++)
 		if (!p->evals[i].rejected)
@@ -3452,7 +3417,7 @@ compute_eval(ka_promo *p, struct eval *e, const struct plist *list)
 	fill_identity(p, e, r);
 	describe_promotions(p, e, list, combined_id, r);
 	memset(&f, 0, sizeof(f));
-	f.picked = xcalloc((size_t)p->config.weeks, sizeof(*f.picked));
+	f.picked = ka_calloc((size_t)p->config.weeks, sizeof(*f.picked));
 	gather(p, e, list, &f, r);
 	r->baseline_weeks = f.weeks;
 	if (f.weeks < p->config.weeks)
@@ -3785,13 +3750,13 @@ ka_promo_history(const ka_promo *p, unsigned by, size_t *count)
 	struct ka_promo_group *groups, *g;
 	size_t n = 0, i, j, k, ngroups = 0;
 
-	v = xcalloc(p->nrows, sizeof(*v));
-	tmp = xcalloc(p->nrows, sizeof(*tmp));
+	v = ka_calloc(p->nrows, sizeof(*v));
+	tmp = ka_calloc(p->nrows, sizeof(*tmp));
 	for (i = 0; i < p->nrows; i++)
 		if (!p->rows[i].member)
 			v[n++] = &p->rows[i];
 	sort_row_pointers(by, v, n, tmp);
-	groups = xcalloc(n, sizeof(*groups));
+	groups = ka_calloc(n, sizeof(*groups));
 	for (i = 0; i < n; i = j) {
 		ka_dec qty_pct = 0, rev_pct = 0, roi_margin = 0, roi_cost = 0;
 		ka_dec net_margin = 0, net_cost = 0;

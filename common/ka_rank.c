@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ka_alloc.h"
 #include "ka_keys.h"
 #include "ka_msg.h"
 #include "ka_pieces.h"
@@ -139,35 +140,6 @@ static const char *const tally_names[] = { "used", "outside", "filtered",
 	"unassigned", "rejected" };
 
 /* ---- small helpers ---- */
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *copy = xrealloc(NULL, n);
-
-	memcpy(copy, s, n);
-	return copy;
-}
 
 static void
 set_error(ka_rank *r, size_t column, const char *format, ...)
@@ -578,7 +550,7 @@ day_set_cover(struct day_set *s, ka_date from, ka_date to)
 	if (s->bits == NULL) {
 		s->base = from;
 		s->words = (uint32_t)(((int64_t)to - from) / 64);
-		s->bits = xcalloc(s->words, sizeof(*s->bits));
+		s->bits = ka_calloc(s->words, sizeof(*s->bits));
 		return;
 	}
 	low = from < s->base ? from : s->base;
@@ -588,7 +560,7 @@ day_set_cover(struct day_set *s, ka_date from, ka_date to)
 	    (int64_t)s->words * 64)
 		return;
 	words = (uint32_t)(((int64_t)high - low) / 64);
-	bits = xcalloc(words, sizeof(*bits));
+	bits = ka_calloc(words, sizeof(*bits));
 	memcpy(bits + ((int64_t)s->base - low) / 64, s->bits,
 	    s->words * sizeof(*bits));
 	free(s->bits);
@@ -660,7 +632,7 @@ day_set_list(const struct day_set *s, ka_date **days, size_t *capacity)
 		while (w != 0) {
 			if (n == *capacity) {
 				*capacity = *capacity * 2 + 64;
-				*days = xrealloc(*days, *capacity *
+				*days = ka_realloc(*days, *capacity *
 				    sizeof(**days));
 			}
 			(*days)[n++] = (ka_date)((int64_t)s->base + i * 64 +
@@ -683,7 +655,7 @@ text_set(struct text *t, const char *s, size_t n, int none)
 	}
 	if (n + 1 > t->capacity) {
 		t->capacity = (uint32_t)(n + 16);
-		t->text = xrealloc(t->text, t->capacity);
+		t->text = ka_realloc(t->text, t->capacity);
 	}
 	memcpy(t->text, s, n);
 	t->text[n] = '\0';
@@ -725,13 +697,13 @@ grow_groups(ka_rank *r, size_t need)
 	if (r->capacity < need)
 		r->capacity = need;
 	for (slot = 0; slot < SLOTS; slot++) {
-		r->sums[slot] = xrealloc(r->sums[slot], r->capacity *
+		r->sums[slot] = ka_realloc(r->sums[slot], r->capacity *
 		    sizeof(struct sums));
 		for (i = old; i < r->capacity; i++)
 			sums_init(&r->sums[slot][i]);
 	}
-	r->name_of = xrealloc(r->name_of, r->capacity * sizeof(uint32_t));
-	r->stratum_of = xrealloc(r->stratum_of, r->capacity *
+	r->name_of = ka_realloc(r->name_of, r->capacity * sizeof(uint32_t));
+	r->stratum_of = ka_realloc(r->stratum_of, r->capacity *
 	    sizeof(uint32_t));
 	for (i = old; i < r->capacity; i++)
 		r->name_of[i] = r->stratum_of[i] = NONE_ID;
@@ -799,7 +771,7 @@ sums_append(struct sums *dst, const struct sums *src)
 ka_rank *
 ka_rank_new(const struct ka_rank_config *config)
 {
-	ka_rank *r = xcalloc(1, sizeof(*r));
+	ka_rank *r = ka_calloc(1, sizeof(*r));
 	int i;
 
 	r->config = *config;
@@ -857,7 +829,7 @@ use_column(ka_rank *r, const ka_record *header,
 	r->column[role] = c;
 	r->present[role] = c >= 0;
 	if (c >= 0 && r->column_name[role] == NULL)
-		r->column_name[role] = xstrdup(ka_field(header, (size_t)c));
+		r->column_name[role] = ka_strdup(ka_field(header, (size_t)c));
 }
 
 int
@@ -1365,7 +1337,7 @@ put_days(ka_writer *w, const struct sums *s)
 	}
 	span = (int64_t)s->last - s->first + 1;
 	n = (size_t)((span + 3) / 4);
-	text = xrealloc(NULL, n);
+	text = ka_realloc(NULL, n);
 	for (i = 0; i < n; i++) {
 		int digit = 0, bit;
 
@@ -1681,13 +1653,13 @@ ka_rank_merge_record(ka_rank *r, const ka_record *rec)
 		return bad_partial(r, rec, "empty key");
 	if (r->npending == r->pending_capacity) {
 		r->pending_capacity = r->pending_capacity * 2 + 256;
-		r->pending = xrealloc(r->pending, r->pending_capacity *
+		r->pending = ka_realloc(r->pending, r->pending_capacity *
 		    sizeof(*r->pending));
 	}
 	p = &r->pending[r->npending];
 	memset(p, 0, sizeof(*p));
 	sums_init(&p->sums);
-	p->shard = xstrdup(ka_field(rec, P_SHARD));
+	p->shard = ka_strdup(ka_field(rec, P_SHARD));
 	p->sequence = r->npending++;
 	p->slot = slot;
 	p->group = ka_keys_intern(r->keys, ka_field(rec, P_KEY),
@@ -1922,7 +1894,7 @@ ka_rank_piece_new(const ka_rank *r)
 		e->column[i] = r->column[i];
 		e->present[i] = r->present[i];
 		if (r->column_name[i] != NULL)
-			e->column_name[i] = xstrdup(r->column_name[i]);
+			e->column_name[i] = ka_strdup(r->column_name[i]);
 	}
 	e->key_role = r->key_role;
 	e->name_role = r->name_role;
@@ -2097,7 +2069,7 @@ ka_rank_load_previous(ka_rank *r, const char *path,
 			return -1;
 		}
 		id = ka_keys_intern(r->previous_keys, k, klen, NULL);
-		r->previous_tier = xrealloc(r->previous_tier,
+		r->previous_tier = ka_realloc(r->previous_tier,
 		    ka_keys_count(r->previous_keys) * sizeof(int));
 		r->previous_tier[id] = i;
 	}
@@ -2195,8 +2167,8 @@ void
 ka_rank_midranks(size_t n, int (*compare)(size_t, size_t, void *),
     void *context, uint64_t *out)
 {
-	size_t *items = xcalloc(n, sizeof(*items));
-	size_t *scratch = xcalloc(n, sizeof(*scratch));
+	size_t *items = ka_calloc(n, sizeof(*items));
+	size_t *scratch = ka_calloc(n, sizeof(*scratch));
 	size_t i, j, k;
 
 	for (i = 0; i < n; i++)
@@ -2330,8 +2302,8 @@ build_ranking(ka_rank *r, int slot, const wide *primary,
 	wide cum = 0;
 
 	memset(k, 0, sizeof(*k));
-	k->order = xcalloc(groups, sizeof(*k->order));
-	k->position = xcalloc(groups, sizeof(*k->position));
+	k->order = ka_calloc(groups, sizeof(*k->order));
+	k->position = ka_calloc(groups, sizeof(*k->position));
 	for (i = 0; i < groups; i++) {
 		const struct sums *s = &r->sums[slot][i];
 
@@ -2352,8 +2324,8 @@ build_ranking(ka_rank *r, int slot, const wide *primary,
 		return -1;
 	}
 	qsort(k->order, n, sizeof(*k->order), compare_order);
-	k->cum = xcalloc(n, sizeof(*k->cum));
-	k->tier = xcalloc(n, sizeof(*k->tier));
+	k->cum = ka_calloc(n, sizeof(*k->cum));
+	k->tier = ka_calloc(n, sizeof(*k->tier));
 	for (i = 0; i < n; i++) {
 		const struct sums *s = &r->sums[slot][k->order[i].group];
 
@@ -2503,9 +2475,9 @@ static wide *
 compute_scores(ka_rank *r, const struct ranking *basis_order, wide *den)
 {
 	size_t n = basis_order->n, i, groups = ka_keys_count(r->keys);
-	struct metric_value *values = xcalloc(n, sizeof(*values));
-	uint64_t *ranks = xcalloc(n, sizeof(*ranks));
-	wide *score = xcalloc(groups, sizeof(*score)), weights = 0;
+	struct metric_value *values = ka_calloc(n, sizeof(*values));
+	uint64_t *ranks = ka_calloc(n, sizeof(*ranks));
+	wide *score = ka_calloc(groups, sizeof(*score)), weights = 0;
 	struct metric_context context = { values };
 	int metric;
 
@@ -2670,7 +2642,7 @@ ka_rank_finish(ka_rank *r, char *error, size_t size)
 		    c->has_compare)
 			nlost++;
 	r->nrows = n + nlost;
-	r->rows = xcalloc(r->nrows, sizeof(*r->rows));
+	r->rows = ka_calloc(r->nrows, sizeof(*r->rows));
 	nthresholds = thresholds(r, &now, t);
 	for (i = 0; i < KA_RANK_MAX_TIERS - 1; i++)
 		r->boundary[i].last_in = r->boundary[i].first_out = -1;
@@ -2848,7 +2820,7 @@ ka_rank_median_gap(const ka_date *days, size_t n, ka_dec *median)
 	if (n < 2)
 		return 0;
 	m = n - 1;
-	gaps = xcalloc(m, sizeof(*gaps));
+	gaps = ka_calloc(m, sizeof(*gaps));
 	for (i = 0; i < m; i++)
 		gaps[i] = (int64_t)days[i + 1] - days[i];
 	/* Insertion sort: gaps are few and nearly sorted in practice. */
@@ -2920,7 +2892,7 @@ compare_dec(const void *x, const void *y)
 ka_dec
 ka_rank_gini(const ka_dec *values, size_t n)
 {
-	ka_dec *sorted = xcalloc(n, sizeof(*sorted));
+	ka_dec *sorted = ka_calloc(n, sizeof(*sorted));
 	wide weighted = 0, total = 0, num, den;
 	size_t i, m = 0;
 
@@ -2946,7 +2918,7 @@ ka_rank_summary(const ka_rank *r, struct ka_rank_summary *out)
 {
 	static const size_t tops[4] = { 1, 5, 10, 20 };
 	size_t n = r->nranked, i, j;
-	ka_dec *values = xcalloc(n, sizeof(*values));
+	ka_dec *values = ka_calloc(n, sizeof(*values));
 	wide tier_basis[KA_RANK_MAX_TIERS] = { 0, 0, 0 }, top;
 
 	memset(out, 0, sizeof(*out));
@@ -3042,11 +3014,11 @@ explain_pick(const ka_rank *r, struct ka_rank_pick *pick,
 size_t
 ka_rank_pilot(const ka_rank *r, size_t n, struct ka_rank_pick *picks)
 {
-	struct candidate *candidates = xcalloc(r->nranked,
+	struct candidate *candidates = ka_calloc(r->nranked,
 	    sizeof(*candidates));
 	size_t ncandidates = 0, npicked = 0, i, round, first, last;
 	size_t nstrata = ka_keys_count(r->texts) + 1;
-	size_t *taken = xcalloc(nstrata, sizeof(*taken));
+	size_t *taken = ka_calloc(nstrata, sizeof(*taken));
 	unsigned char *picked;
 	int stratified = r->config.stratify >= 0;
 
@@ -3064,7 +3036,7 @@ ka_rank_pilot(const ka_rank *r, size_t n, struct ka_rank_pick *picks)
 		ncandidates++;
 	}
 	qsort(candidates, ncandidates, sizeof(*candidates), compare_candidate);
-	picked = xcalloc(ncandidates, 1);
+	picked = ka_calloc(ncandidates, 1);
 	/*
 	 * Key accounts first: within the best tier, round by round, each
 	 * stratum's best remaining candidate in candidate order; the next
@@ -3354,7 +3326,7 @@ ka_rank_write_summary(const ka_rank *r, ka_writer *w)
 void
 ka_rank_write_pilot(const ka_rank *r, ka_writer *w, size_t n)
 {
-	struct ka_rank_pick *picks = xcalloc(n, sizeof(*picks));
+	struct ka_rank_pick *picks = ka_calloc(n, sizeof(*picks));
 	const char *names[12];
 	size_t count, i, k = 0;
 	int has_name = r->name_role >= 0, stratified = r->config.stratify >= 0;

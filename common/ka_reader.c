@@ -15,6 +15,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "ka_alloc.h"
 #include "ka_msg.h"
 #include "ka_progress.h"
 #include "ka_reader.h"
@@ -110,16 +111,6 @@ set_error(ka_reader *r, unsigned long line, size_t column, const char *format,
 	r->error_column = column;
 }
 
-static void *
-xrealloc(void *p, size_t size)
-{
-	void *q = realloc(p, size ? size : 1);
-
-	if (q == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory (%zu bytes)", size);
-	return q;
-}
-
 int
 ka_delimiter_from_name(const char *name)
 {
@@ -168,7 +159,7 @@ make_room(ka_reader *r)
 	/* One spare byte always: the fast path writes a NUL after the end. */
 	if (r->capacity - r->filled < READ_CHUNK / 2 + 1) {
 		r->capacity = r->capacity * 2 + READ_CHUNK;
-		r->buf = xrealloc(r->buf, r->capacity);
+		r->buf = ka_realloc(r->buf, r->capacity);
 	}
 }
 
@@ -221,7 +212,7 @@ convert_more(ka_reader *r)
 	if (!r->raw_eof && r->raw_length < READ_CHUNK) {
 		if (r->raw_capacity < READ_CHUNK * 2) {
 			r->raw_capacity = READ_CHUNK * 2;
-			r->raw = xrealloc(r->raw, r->raw_capacity);
+			r->raw = ka_realloc(r->raw, r->raw_capacity);
 		}
 		n = read_some(r, r->raw + r->raw_length,
 		    r->raw_capacity - r->raw_length);
@@ -367,11 +358,11 @@ start_file(ka_reader *r)
 			return -1;
 		if (r->raw_capacity < READ_CHUNK * 2) {
 			r->raw_capacity = READ_CHUNK * 2;
-			r->raw = xrealloc(r->raw, r->raw_capacity);
+			r->raw = ka_realloc(r->raw, r->raw_capacity);
 		}
 		if (r->raw_capacity < have) {
 			r->raw_capacity = have;
-			r->raw = xrealloc(r->raw, r->raw_capacity);
+			r->raw = ka_realloc(r->raw, r->raw_capacity);
 		}
 		memcpy(r->raw, r->buf + r->pos, have);
 		r->raw_length = have;
@@ -404,11 +395,11 @@ store_field(struct record_store *s, const char *text, size_t length)
 {
 	if (s->length + length + 1 > s->capacity) {
 		s->capacity = (s->length + length + 1) * 2 + 256;
-		s->text = xrealloc(s->text, s->capacity);
+		s->text = ka_realloc(s->text, s->capacity);
 	}
 	if (s->nfields + 2 > s->offset_capacity) {
 		s->offset_capacity = s->offset_capacity * 2 + 16;
-		s->offset = xrealloc(s->offset,
+		s->offset = ka_realloc(s->offset,
 		    s->offset_capacity * sizeof(*s->offset));
 	}
 	s->offset[s->nfields++] = (uint32_t)s->length;
@@ -548,7 +539,7 @@ reserve_split(ka_reader *r, size_t length)
 {
 	if (length + 2 > r->split_capacity) {
 		r->split_capacity = length * 2 + 64;
-		r->split_offset = xrealloc(r->split_offset,
+		r->split_offset = ka_realloc(r->split_offset,
 		    r->split_capacity * sizeof(*r->split_offset));
 	}
 }
@@ -1070,7 +1061,7 @@ ka_reader_open(const char *const *files, size_t nfiles,
 	r->fd = -1;
 	r->converter = (iconv_t)-1;
 	r->capacity = READ_CHUNK * 4;
-	r->buf = xrealloc(NULL, r->capacity);
+	r->buf = ka_realloc(NULL, r->capacity);
 	if (csv_init(&r->csv, CSV_STRICT) != 0)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	csv_set_space_func(&r->csv, no_spaces);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ka_alloc.h"
 #include "ka_keys.h"
 #include "ka_msg.h"
 #include "ka_pieces.h"
@@ -25,36 +26,6 @@ __extension__ typedef __int128 wide;
 #define MAX_UNIT_RATE		(INT64_C(1000000) * KA_DEC_SCALE)
 
 /* ---- small helpers ---- */
-
-static void *
-xcalloc(size_t count, size_t size)
-{
-	void *p = calloc(count == 0 ? 1 : count, size == 0 ? 1 : size);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t count, size_t size)
-{
-	if (count != 0 && size > SIZE_MAX / count)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	p = realloc(p, count * size == 0 ? 1 : count * size);
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *p = xcalloc(n + 1, 1);
-
-	memcpy(p, s, n);
-	return p;
-}
 
 static void
 trim(const char **text, size_t *length)
@@ -574,17 +545,17 @@ static void free_agreement(struct agreement *a);
 static struct lane *
 lane_new(const ka_rebate *e)
 {
-	struct lane *l = xcalloc(1, sizeof(*l));
+	struct lane *l = ka_calloc(1, sizeof(*l));
 	size_t i;
 
-	l->day = xcalloc(e->ninstances, sizeof(*l->day));
-	l->prior = xcalloc(e->ninstances, sizeof(*l->prior));
-	l->name = xcalloc(ka_keys_count(e->customer_ids), sizeof(*l->name));
-	l->scope = xcalloc(e->nagreements, sizeof(*l->scope));
+	l->day = ka_calloc(e->ninstances, sizeof(*l->day));
+	l->prior = ka_calloc(e->ninstances, sizeof(*l->prior));
+	l->name = ka_calloc(ka_keys_count(e->customer_ids), sizeof(*l->name));
+	l->scope = ka_calloc(e->nagreements, sizeof(*l->scope));
 	for (i = 0; i < e->nagreements; i++)
 		l->scope[i] = e->agreements[i].scope;
 	/* A row can feed both windows of an agreement over a year long. */
-	l->matches = xcalloc(2 * e->max_matches + 1, sizeof(*l->matches));
+	l->matches = ka_calloc(2 * e->max_matches + 1, sizeof(*l->matches));
 	return l;
 }
 
@@ -623,7 +594,7 @@ ka_rebate_config_init(struct ka_rebate_config *config)
 ka_rebate *
 ka_rebate_new(const struct ka_rebate_config *config)
 {
-	ka_rebate *e = xcalloc(1, sizeof(*e));
+	ka_rebate *e = ka_calloc(1, sizeof(*e));
 
 	e->config = *config;
 	e->agreement_ids = ka_keys_new();
@@ -782,7 +753,7 @@ parse_scope(const struct row_context *x, const char *text, size_t length,
 
 		trim(&piece, &piece_length);
 		if (piece_length > 0) {
-			expression = xstrndup(piece, piece_length);
+			expression = ka_strndup(piece, piece_length);
 			if (ka_filter_add(filter, expression, error,
 			    sizeof(error)) < 0) {
 				free(expression);
@@ -825,7 +796,7 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 		return row_error(x, COL_ID, "agreement_id \"%.*s\" again "
 		    "(first on line %lu)", shown(text, length), text,
 		    e->agreements[seen].line);
-	a->id = xstrndup(text, length);
+	a->id = ka_strndup(text, length);
 
 	cell(x, COL_CUSTOMER, &customer, &customer_length);
 	cell(x, COL_TIER, &tier, &tier_length);
@@ -837,9 +808,9 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 		return row_error(x, COL_TIER, "both customer_id and tier "
 		    "given: an agreement covers one customer or one tier");
 	if (customer_length > 0)
-		a->customer_id = xstrndup(customer, customer_length);
+		a->customer_id = ka_strndup(customer, customer_length);
 	else
-		a->tier = xstrndup(tier, tier_length);
+		a->tier = ka_strndup(tier, tier_length);
 
 	if (read_date_cell(x, COL_FROM, &a->from) < 0 ||
 	    read_date_cell(x, COL_TO, &a->to) < 0)
@@ -938,7 +909,7 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 	if (length > 0 && parse_scope(x, text, length, &a->scope) < 0)
 		return -1;
 	if (a->scope != NULL)
-		a->scope_text = xstrndup(text, length);
+		a->scope_text = ka_strndup(text, length);
 	ka_keys_intern(e->agreement_ids, a->id, strlen(a->id), NULL);
 	return 0;
 }
@@ -969,7 +940,7 @@ ka_rebate_load_agreements(ka_rebate *e, const char *path, char *error,
 	memset(&options, 0, sizeof(options));
 	memset(&x, 0, sizeof(x));
 	free(e->agreements_path);
-	e->agreements_path = xstrndup(path, strlen(path));
+	e->agreements_path = ka_strndup(path, strlen(path));
 	if ((reader = ka_reader_open(files, 1, &options)) == NULL) {
 		snprintf(error, size, "%s: cannot read the agreements", path);
 		return -1;
@@ -1025,7 +996,7 @@ ka_rebate_load_agreements(ka_rebate *e, const char *path, char *error,
 		}
 		if (e->nagreements == capacity) {
 			capacity = capacity ? 2 * capacity : 64;
-			e->agreements = xrealloc(e->agreements, capacity,
+			e->agreements = ka_reallocarray(e->agreements, capacity,
 			    sizeof(*e->agreements));
 		}
 		e->agreements[e->nagreements++] = a;
@@ -1050,13 +1021,13 @@ ka_rebate_add_account(ka_rebate *e, const char *id, const char *name,
 	ka_keys_intern(e->account_ids, id, strlen(id), &added);
 	if (!added)
 		return;		/* the first line of an account counts */
-	e->accounts = xrealloc(e->accounts, e->naccounts + 1,
+	e->accounts = ka_reallocarray(e->accounts, e->naccounts + 1,
 	    sizeof(*e->accounts));
-	e->accounts[e->naccounts].id = xstrndup(id, strlen(id));
+	e->accounts[e->naccounts].id = ka_strndup(id, strlen(id));
 	e->accounts[e->naccounts].name = name != NULL ?
-	    xstrndup(name, strlen(name)) : NULL;
+	    ka_strndup(name, strlen(name)) : NULL;
 	e->accounts[e->naccounts].tier = tier != NULL ?
-	    xstrndup(tier, strlen(tier)) : NULL;
+	    ka_strndup(tier, strlen(tier)) : NULL;
 	e->naccounts++;
 }
 
@@ -1112,18 +1083,18 @@ ka_rebate_load_accounts(ka_rebate *e, const char *path, char *error,
 		trim(&text, &length);
 		if (length == 0)
 			continue;	/* ka-rank's "lost" rows have ids */
-		id = xstrndup(text, length);
+		id = ka_strndup(text, length);
 		if (name_column >= 0) {
 			text = ka_field(&rec, (size_t)name_column);
 			length = ka_field_length(&rec, (size_t)name_column);
 			trim(&text, &length);
-			name = xstrndup(text, length);
+			name = ka_strndup(text, length);
 		}
 		if (tier_column >= 0) {
 			text = ka_field(&rec, (size_t)tier_column);
 			length = ka_field_length(&rec, (size_t)tier_column);
 			trim(&text, &length);
-			tier = xstrndup(text, length);
+			tier = ka_strndup(text, length);
 		}
 		ka_rebate_add_account(e, id, name, tier);
 		free(id);
@@ -1151,17 +1122,17 @@ customer_of(ka_rebate *e, const char *id)
 		int64_t account = ka_keys_find(e->account_ids, id,
 		    strlen(id));
 
-		e->customers = xrealloc(e->customers,
+		e->customers = ka_reallocarray(e->customers,
 		    ka_keys_count(e->customer_ids), sizeof(*e->customers));
 		memset(&e->customers[c], 0, sizeof(e->customers[c]));
 		if (account >= 0) {
 			const struct account *a = &e->accounts[account];
 
 			if (a->name != NULL && a->name[0] != '\0')
-				e->customers[c].name = xstrndup(a->name,
+				e->customers[c].name = ka_strndup(a->name,
 				    strlen(a->name));
 			if (a->tier != NULL)
-				e->customers[c].tier = xstrndup(a->tier,
+				e->customers[c].tier = ka_strndup(a->tier,
 				    strlen(a->tier));
 		}
 	}
@@ -1179,7 +1150,7 @@ add_instance(ka_rebate *e, size_t agreement, const char *customer_id)
 	    e->config.keep_prior;
 	ka_date window_first = a->from;
 
-	e->instances = xrealloc(e->instances, e->ninstances + 1,
+	e->instances = ka_reallocarray(e->instances, e->ninstances + 1,
 	    sizeof(*e->instances));
 	in = &e->instances[e->ninstances];
 	memset(in, 0, sizeof(*in));
@@ -1204,7 +1175,7 @@ add_instance(ka_rebate *e, size_t agreement, const char *customer_id)
 		    window_first < e->first_date)
 			e->first_date = window_first;
 	c = &e->customers[customer];
-	c->instances = xrealloc(c->instances, c->count + 1,
+	c->instances = ka_reallocarray(c->instances, c->count + 1,
 	    sizeof(*c->instances));
 	c->instances[c->count++] = e->ninstances;
 	if (c->count > e->max_matches)
@@ -1368,7 +1339,7 @@ ka_rebate_load_settled(ka_rebate *e, const char *path, char *error,
 			    ka_dec_status_text(parsed), shown(text, length),
 			    text);
 #undef SETTLED_ERROR
-		in->settled = xrealloc(in->settled, in->nsettled + 1,
+		in->settled = ka_reallocarray(in->settled, in->nsettled + 1,
 		    sizeof(*in->settled));
 		in->settled[in->nsettled++] = line;
 	}
@@ -1549,7 +1520,7 @@ add_to_day(struct lane *l, ka_dec **days, size_t ndays, size_t index,
     ka_dec value)
 {
 	if (*days == NULL)
-		*days = xcalloc(ndays, sizeof(**days));
+		*days = ka_calloc(ndays, sizeof(**days));
 	if (ka_dec_add(&(*days)[index], value) < 0) {
 		set_error(l, -1, "a day's basis is out of range");
 		return -1;
@@ -1665,7 +1636,7 @@ add_row(const ka_rebate *e, struct lane *l, const ka_record *rec)
 		length = ka_field_length(rec, (size_t)e->name_column);
 		trim(&text, &length);
 		if (length > 0 && !is_null(e, text, length))
-			l->name[id] = xstrndup(text, length);
+			l->name[id] = ka_strndup(text, length);
 	}
 	l->counts.used++;
 	return KA_REBATE_USED;
@@ -1706,7 +1677,7 @@ piece_lane(const ka_rebate *e)
 
 			trim(&piece, &piece_length);
 			if (piece_length > 0) {
-				char *expression = xstrndup(piece,
+				char *expression = ka_strndup(piece,
 				    piece_length);
 
 				/* Parsed and bound once already: no error. */
@@ -2149,7 +2120,7 @@ ka_rebate_accruals(ka_rebate *e, size_t *count)
 	size_t i;
 
 	if (e->accruals == NULL) {
-		e->accruals = xcalloc(e->ninstances, sizeof(*e->accruals));
+		e->accruals = ka_calloc(e->ninstances, sizeof(*e->accruals));
 		for (i = 0; i < e->ninstances; i++)
 			compute_accrual(e, i, &e->accruals[i]);
 	}
@@ -2178,7 +2149,7 @@ ka_rebate_settlements(ka_rebate *e, const ka_period *period, size_t *count)
 				continue;
 			if (n == capacity) {
 				capacity = capacity ? 2 * capacity : 64;
-				lines = xrealloc(lines, capacity,
+				lines = ka_reallocarray(lines, capacity,
 				    sizeof(*lines));
 			}
 			s = &lines[n++];
@@ -2217,7 +2188,7 @@ ka_rebate_whatifs(ka_rebate *e, const char *agreement_id,
 	{
 		const struct agreement *a = &e->agreements[found];
 
-		rows = xcalloc(a->count * KA_REBATE_METHOD_COUNT,
+		rows = ka_calloc(a->count * KA_REBATE_METHOD_COUNT,
 		    sizeof(*rows));
 		for (i = 0; i < a->count; i++) {
 			size_t index = a->first + i;

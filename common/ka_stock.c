@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ka_alloc.h"
 #include "ka_keys.h"
 #include "ka_msg.h"
 #include "ka_stock.h"
@@ -99,51 +100,6 @@ struct ka_stock {
 
 /* ---- small helpers ---- */
 
-static void *
-xmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
 /* Grows an array to hold at least need items. */
 static void *
 grow(void *array, size_t *cap, size_t need, size_t item)
@@ -154,7 +110,7 @@ grow(void *array, size_t *cap, size_t need, size_t item)
 		return array;
 	while (*cap < need)
 		*cap = *cap ? *cap * 2 : 16;
-	array = xrealloc(array, *cap * item);
+	array = ka_realloc(array, *cap * item);
 	memset((char *)array + old * item, 0, (*cap - old) * item);
 	return array;
 }
@@ -328,7 +284,7 @@ season_of(const ka_stock *s)
 ka_stock *
 ka_stock_new(const struct ka_stock_config *config)
 {
-	ka_stock *s = xcalloc(1, sizeof(*s));
+	ka_stock *s = ka_calloc(1, sizeof(*s));
 	long current;
 
 	s->config = *config;
@@ -598,7 +554,7 @@ series_of(ka_stock *s, uint32_t customer, uint32_t sku)
 		    sizeof(*s->series));
 		s->series[id].customer = customer;
 		s->series[id].sku = sku;
-		s->series[id].qty = xcalloc(s->history, sizeof(ka_dec));
+		s->series[id].qty = ka_calloc(s->history, sizeof(ka_dec));
 		s->nseries = (size_t)id + 1;
 		k->series = grow(k->series, &k->series_cap, k->nseries + 1,
 		    sizeof(size_t));
@@ -672,18 +628,18 @@ ka_stock_add(ka_stock *s, const ka_record *rec)
 	    s->col_customer != s->col_customer_id) {
 		name = optional_field(s, rec, s->col_customer, &name_length);
 		if (name_length > 0)
-			s->customers[customer].name = xstrndup(name,
+			s->customers[customer].name = ka_strndup(name,
 			    name_length);
 	}
 	if (s->skus[sku].product == NULL) {
 		name = optional_field(s, rec, s->col_product, &name_length);
 		if (name_length > 0)
-			s->skus[sku].product = xstrndup(name, name_length);
+			s->skus[sku].product = ka_strndup(name, name_length);
 	}
 	if (s->skus[sku].category == NULL) {
 		name = optional_field(s, rec, s->col_category, &name_length);
 		if (name_length > 0)
-			s->skus[sku].category = xstrndup(name, name_length);
+			s->skus[sku].category = ka_strndup(name, name_length);
 	}
 	id = series_of(s, customer, sku);
 	if (ka_dec_add(&s->series[id].qty[period - s->first_period], qty) <
@@ -919,9 +875,9 @@ ka_stock_load_accounts(ka_stock *s, const char *path,
 			    label_length) == 0)
 				break;
 		if (i == s->ntiers) {
-			s->tiers = xrealloc(s->tiers, (s->ntiers + 1) *
+			s->tiers = ka_realloc(s->tiers, (s->ntiers + 1) *
 			    sizeof(*s->tiers));
-			s->tiers[i].label = xstrndup(label, label_length);
+			s->tiers[i].label = ka_strndup(label, label_length);
 			s->tiers[i].best_rank = rank;
 			s->ntiers++;
 		}
@@ -933,19 +889,19 @@ ka_stock_load_accounts(ka_stock *s, const char *path,
 		if (col_name >= 0 && col_name != col_id && c->name == NULL) {
 			text = side_field(s, &rec, col_name, &length);
 			if (length > 0)
-				c->name = xstrndup(text, length);
+				c->name = ka_strndup(text, length);
 		}
 	}
 	if (got < 0)
 		return KA_EXIT_DATA;
 	/* Tiers best first: the one holding the lowest rank. */
-	order = xcalloc(s->ntiers + 1, sizeof(*order));
+	order = ka_calloc(s->ntiers + 1, sizeof(*order));
 	for (i = 0; i < s->ntiers; i++) {
 		order[i] = s->tiers[i];
 		order[i].old = i;
 	}
 	qsort(order, s->ntiers, sizeof(*order), tier_order);
-	map = xcalloc(s->ntiers + 1, sizeof(size_t));
+	map = ka_calloc(s->ntiers + 1, sizeof(size_t));
 	for (i = 0; i < s->ntiers; i++) {
 		map[order[i].old] = i;
 		s->tiers[i] = order[i];
@@ -1484,10 +1440,10 @@ ka_stock_write_forecast(ka_stock *s, enum ka_stock_by by, size_t h,
 		names[nnames++] = tail[i];
 	ka_writer_header(w, names, nnames);
 
-	y = xmalloc((s->history + 1) * sizeof(double));
-	buf = xmalloc(5 * (h + 1) * sizeof(double));
-	ids = xmalloc((s->nseries + 1) * sizeof(size_t));
-	skus = xmalloc((nskus + 1) * sizeof(uint32_t));
+	y = ka_malloc((s->history + 1) * sizeof(double));
+	buf = ka_malloc(5 * (h + 1) * sizeof(double));
+	ids = ka_malloc((s->nseries + 1) * sizeof(size_t));
+	skus = ka_malloc((nskus + 1) * sizeof(uint32_t));
 	sort_stock = s;
 	if (by == KA_STOCK_BY_CUSTOMER_SKU) {
 		for (i = 0, nids = 0; i < s->nseries; i++)
@@ -1834,8 +1790,8 @@ ka_stock_parse_reserve(const ka_stock *s, const char *text,
 static void
 add_note(ka_stock *s, const char *text)
 {
-	s->notes = xrealloc(s->notes, (s->nnotes + 1) * sizeof(char *));
-	s->notes[s->nnotes++] = xstrdup(text);
+	s->notes = ka_realloc(s->notes, (s->nnotes + 1) * sizeof(char *));
+	s->notes[s->nnotes++] = ka_strdup(text);
 }
 
 size_t
@@ -2034,12 +1990,12 @@ allocate_sku(ka_stock *s, const struct ka_stock_plan *plan, uint32_t sku,
 
 	/* Demands, one claim per customer. */
 	if (s->has_orders) {
-		size_t *slot = xcalloc(ka_keys_count(s->customer_keys) + 1,
+		size_t *slot = ka_calloc(ka_keys_count(s->customer_keys) + 1,
 		    sizeof(size_t));
 
-		claims = xcalloc(s->norders + 1, sizeof(*claims));
-		extras = xcalloc(s->norders + 1, sizeof(*extras));
-		items = xcalloc(s->norders + 1, sizeof(*items));
+		claims = ka_calloc(s->norders + 1, sizeof(*claims));
+		extras = ka_calloc(s->norders + 1, sizeof(*extras));
+		items = ka_calloc(s->norders + 1, sizeof(*items));
 		for (i = 0; i < s->norders; i++) {
 			const struct order_line *o = &s->orders[i];
 			size_t c;
@@ -2066,9 +2022,9 @@ allocate_sku(ka_stock *s, const struct ka_stock_plan *plan, uint32_t sku,
 		}
 		free(slot);
 	} else {
-		claims = xcalloc(k->nseries + 1, sizeof(*claims));
-		extras = xcalloc(k->nseries + 1, sizeof(*extras));
-		items = xcalloc(k->nseries * (K + 1) + 1, sizeof(*items));
+		claims = ka_calloc(k->nseries + 1, sizeof(*claims));
+		extras = ka_calloc(k->nseries + 1, sizeof(*extras));
+		items = ka_calloc(k->nseries * (K + 1) + 1, sizeof(*items));
 		for (q = 0; q < k->nseries; q++) {
 			size_t id = k->series[q], c = nclaims, j;
 
@@ -2159,10 +2115,10 @@ ka_stock_allocate(ka_stock *s, const struct ka_stock_plan *plan,
 	free_results(s);
 	s->audit = plan->audit;
 	K = periods_until(s, plan->until);
-	skus = xmalloc((nskus + 1) * sizeof(uint32_t));
-	y = xmalloc((s->history + 1) * sizeof(double));
-	point = xmalloc((K + 1) * sizeof(double));
-	cumulative = xmalloc((K + 1) * sizeof(int64_t));
+	skus = ka_malloc((nskus + 1) * sizeof(uint32_t));
+	y = ka_malloc((s->history + 1) * sizeof(double));
+	point = ka_malloc((K + 1) * sizeof(double));
+	cumulative = ka_malloc((K + 1) * sizeof(int64_t));
 	for (i = 0; i < nskus; i++)
 		skus[i] = (uint32_t)i;
 	sort_stock = s;
@@ -2369,9 +2325,9 @@ check_sku(ka_stock *s, const struct ka_stock_plan *plan, uint32_t sku,
 
 	if (K == 0)
 		return 0;
-	claims = xcalloc(k->nseries + 1, sizeof(*claims));
-	cum = xcalloc((k->nseries + 1) * K, sizeof(int64_t));
-	demand = xcalloc(K, sizeof(int64_t));
+	claims = ka_calloc(k->nseries + 1, sizeof(*claims));
+	cum = ka_calloc((k->nseries + 1) * K, sizeof(int64_t));
+	demand = ka_calloc(K, sizeof(int64_t));
 	for (q = 0; q < k->nseries; q++) {
 		size_t id = k->series[q];
 
@@ -2449,7 +2405,7 @@ check_sku(ka_stock *s, const struct ka_stock_plan *plan, uint32_t sku,
 		x->action = KA_STOCK_ORDER_NOW;
 	else
 		x->action = KA_STOCK_ORDER_LATER;
-	text = xmalloc(nclaims * (KA_DEC_BUFSIZE + 64) + 1);
+	text = ka_malloc(nclaims * (KA_DEC_BUFSIZE + 64) + 1);
 	text[0] = '\0';
 	used = 0;
 	x->naccounts = 0;
@@ -2498,9 +2454,9 @@ run_check(ka_stock *s, const ka_period *peak, int lead_days,
 		return -1;
 	}
 	K = periods_until(s, peak->last);
-	skus = xmalloc((nskus + 1) * sizeof(uint32_t));
-	y = xmalloc((s->history + 1) * sizeof(double));
-	point = xmalloc((K + 1) * sizeof(double));
+	skus = ka_malloc((nskus + 1) * sizeof(uint32_t));
+	y = ka_malloc((s->history + 1) * sizeof(double));
+	point = ka_malloc((K + 1) * sizeof(double));
 	for (i = 0; i < nskus; i++)
 		skus[i] = (uint32_t)i;
 	sort_stock = s;
@@ -2609,9 +2565,9 @@ ka_stock_report(ka_stock *s, const ka_period *peak, int lead_days,
 	out->lead_days = lead_days;
 	out->stockouts = s->shortages;
 	out->nstockouts = out->short_skus = s->nshortages;
-	s->order_now = xcalloc(s->nshortages + 1, sizeof(size_t));
+	s->order_now = ka_calloc(s->nshortages + 1, sizeof(size_t));
 	out->order_now = s->order_now;
-	seen = xcalloc(n + 1, 1);
+	seen = ka_calloc(n + 1, 1);
 	for (i = 0; i < s->nshortages; i++) {
 		const struct ka_stock_shortage *x = &s->shortages[i];
 		const char *p = x->accounts;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ka_alloc.h"
 #include "ka_keys.h"
 #include "ka_msg.h"
 #include "ka_visit.h"
@@ -25,37 +26,6 @@
 #define ANNIVERSARY_LEAD 13
 
 /* ---- memory ---- */
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	p = realloc(p, n != 0 && size != 0 ? n * size : 1);
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static char *
-xstrndup(const char *text, size_t length)
-{
-	char *copy = xcalloc(length + 1, 1);
-
-	memcpy(copy, text, length);
-	copy[length] = '\0';
-	return copy;
-}
 
 /* qsort, but an empty array may be NULL (qsort's may not). */
 static void
@@ -75,7 +45,7 @@ grow(void *array, size_t *capacity, size_t n, size_t size)
 	if (n < *capacity)
 		return;
 	*capacity = *capacity ? *capacity * 2 : 16;
-	*p = xrealloc(*p, *capacity, size);
+	*p = ka_reallocarray(*p, *capacity, size);
 }
 
 /* ---- names ---- */
@@ -525,7 +495,7 @@ default_policy(ka_visit *v)
 		free(v->tier[t]);
 	v->ntiers = 3;
 	for (t = 0; t < 3; t++) {
-		v->tier[t] = xstrndup(names[t], 1);
+		v->tier[t] = ka_strndup(names[t], 1);
 		memcpy(v->max_days[t], days[t], sizeof(days[t]));
 	}
 }
@@ -533,7 +503,7 @@ default_policy(ka_visit *v)
 ka_visit *
 ka_visit_new(const struct ka_visit_config *config)
 {
-	ka_visit *v = xcalloc(1, sizeof(*v));
+	ka_visit *v = ka_calloc(1, sizeof(*v));
 
 	v->config = *config;
 	if (v->config.soon_days < 0)
@@ -625,7 +595,7 @@ ka_visit_override(ka_visit *v, const char *spec, char *error, size_t size)
 		return -1;
 	}
 	free(v->override[c]);
-	v->override[c] = xstrndup(equals + 1, strlen(equals + 1));
+	v->override[c] = ka_strndup(equals + 1, strlen(equals + 1));
 	return 1;
 }
 
@@ -1016,7 +986,7 @@ policy_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 			return bad_row(v, b, rec, b->role[KA_ROLE_TIER], error,
 			    size, "more than %d tiers", MAX_TIERS);
 		t = v->ntiers++;
-		v->tier[t] = xstrndup(text, length);
+		v->tier[t] = ka_strndup(text, length);
 		memset(v->max_days[t], 0, sizeof(v->max_days[t]));
 	}
 	get(v, rec, b->vcol[VC_CONTACT_LEVEL], &text, &length);
@@ -1114,7 +1084,7 @@ static void
 set_text(char **field, const char *text, size_t length)
 {
 	if (*field == NULL && length > 0)
-		*field = xstrndup(text, length);
+		*field = ka_strndup(text, length);
 }
 
 static int
@@ -1161,7 +1131,7 @@ account_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 		    sizeof(*v->accounts));
 		a = &v->accounts[v->naccounts++];
 		memset(a, 0, sizeof(*a));
-		a->id = xstrndup(id, id_length);
+		a->id = ka_strndup(id, id_length);
 		a->tier = -1;
 		a->since = KA_DATE_NONE;
 		a->region_id = a->city_id = -1;
@@ -1217,7 +1187,7 @@ ka_visit_load_accounts(ka_visit *v, const char *const *paths, size_t npaths,
 		    NULL)
 			return KA_VISIT_BAD_DATA;
 		if (v->accounts_file == NULL)
-			v->accounts_file = xstrndup(paths[i],
+			v->accounts_file = ka_strndup(paths[i],
 			    strlen(paths[i]));
 		r = bind(v, &b, ka_reader_header(reader), NULL, 0, error,
 		    size);
@@ -1265,7 +1235,7 @@ add_visitor(ka_visit *v, const char *name, size_t length, int *added)
 	    sizeof(*v->visitors));
 	p = &v->visitors[v->nvisitors++];
 	memset(p, 0, sizeof(*p));
-	p->name = xstrndup(name, length);
+	p->name = ka_strndup(name, length);
 	p->role = -1;
 	p->role_date = KA_DATE_NONE;
 	p->region_id = -1;
@@ -1395,7 +1365,7 @@ visitor_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	p->share = share;
 	get(v, rec, b->role[KA_ROLE_REGION], &text, &length);
 	if (length > 0) {
-		p->region = xstrndup(text, length);
+		p->region = ka_strndup(text, length);
 		p->region_id = key_id(v->regions, text, length);
 	}
 	get(v, rec, b->vcol[VC_DAYS_OFF], &text, &length);
@@ -1427,7 +1397,7 @@ ka_visit_load_visitors(ka_visit *v, const char *path,
 	ka_reader_close(reader);
 	v->have_visitors_file = 1;
 	free(v->visitors_file);
-	v->visitors_file = xstrndup(path, strlen(path));
+	v->visitors_file = ka_strndup(path, strlen(path));
 	return r;
 }
 
@@ -1575,7 +1545,7 @@ event_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	v->counts.events_used++;
 	e = &v->events[v->nevents++];
 	memset(e, 0, sizeof(*e));
-	e->customer_id = xstrndup(id, id_length);
+	e->customer_id = ka_strndup(id, id_length);
 	e->date = d;
 	e->kind = (enum ka_visit_kind)kind;
 	index = ka_keys_find(v->account_keys, id, id_length);
@@ -1584,10 +1554,10 @@ event_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 		v->counts.events_unknown_account++;
 	get(v, rec, b->role[KA_ROLE_CUSTOMER], &text, &length);
 	if (length > 0)
-		e->customer = xstrndup(text, length);
+		e->customer = ka_strndup(text, length);
 	/* "description" is also a product alias: ours comes first. */
 	get(v, rec, b->vcol[VC_DESCRIPTION], &text, &length);
-	e->description = xstrndup(text, length);
+	e->description = ka_strndup(text, length);
 	return 0;
 }
 
@@ -1679,7 +1649,7 @@ visitor_day(struct visitor *p, ka_date d)
 		p->ndays = unique_days(p->days, p->ndays);
 		if (p->ndays >= p->days_capacity / 4 * 3) {
 			p->days_capacity *= 2;
-			p->days = xrealloc(p->days, p->days_capacity,
+			p->days = ka_reallocarray(p->days, p->days_capacity,
 			    sizeof(*p->days));
 		}
 	}
@@ -1701,7 +1671,7 @@ add_contact(struct account *a, const char *name, size_t length, ka_date d)
 		}
 	grow(&a->contacts, &a->contacts_capacity, a->ncontacts,
 	    sizeof(*a->contacts));
-	a->contacts[a->ncontacts].name = xstrndup(name, length);
+	a->contacts[a->ncontacts].name = ka_strndup(name, length);
 	a->contacts[a->ncontacts].last = d;
 	a->ncontacts++;
 }
@@ -1941,7 +1911,7 @@ ka_visit_status(ka_visit *v, struct ka_visit_status_row **rows)
 	size_t i, n = 0;
 	int l;
 
-	out = xcalloc(v->naccounts * KA_VISIT_LEVELS + 1, sizeof(*out));
+	out = ka_calloc(v->naccounts * KA_VISIT_LEVELS + 1, sizeof(*out));
 	for (i = 0; i < v->naccounts; i++) {
 		const struct account *a = &v->accounts[i];
 
@@ -2216,7 +2186,7 @@ add_anniversaries(struct planner *pl, struct item *it,
 		if (y - oy < 1 || date < pl->first_working ||
 		    date > pl->last + ANNIVERSARY_LEAD)
 			continue;
-		it->anniversaries = xrealloc(it->anniversaries,
+		it->anniversaries = ka_reallocarray(it->anniversaries,
 		    it->nanniversaries + 1, sizeof(*it->anniversaries));
 		an = &it->anniversaries[it->nanniversaries++];
 		an->date = date;
@@ -2232,7 +2202,7 @@ make_servers(struct planner *pl)
 	int l, rank;
 
 	pl->nregions = ka_keys_count(pl->v->regions) + 1;
-	pl->servers = xcalloc(pl->nregions * KA_VISIT_LEVELS,
+	pl->servers = ka_calloc(pl->nregions * KA_VISIT_LEVELS,
 	    sizeof(*pl->servers));
 	for (r = 0; r < pl->nregions; r++)
 		for (l = 0; l < KA_VISIT_LEVELS; l++) {
@@ -2243,7 +2213,7 @@ make_servers(struct planner *pl)
 			memset(&probe, 0, sizeof(probe));
 			probe.region_id = (int)r - 1;
 			for (rank = 0; rank < 2; rank++)
-				s->list[rank] = xcalloc(pl->nvisitors + 1,
+				s->list[rank] = ka_calloc(pl->nvisitors + 1,
 				    sizeof(*s->list[rank]));
 			for (i = 0; i < pl->nvisitors; i++) {
 				rank = serves(pl, &pl->visitors[i], &probe, l);
@@ -2278,7 +2248,7 @@ make_items(struct planner *pl)
 {
 	ka_visit *v = pl->v;
 	size_t i, e, first_item;
-	int l, *by_id = xcalloc(v->naccounts + 1, sizeof(*by_id));
+	int l, *by_id = ka_calloc(v->naccounts + 1, sizeof(*by_id));
 
 	for (i = 0; i < v->naccounts; i++)
 		by_id[i] = (int)i;
@@ -2288,7 +2258,7 @@ make_items(struct planner *pl)
 		v->accounts[by_id[i]].order = (int)i;
 	free(by_id);
 
-	pl->items = xcalloc(v->naccounts * KA_VISIT_LEVELS + 1,
+	pl->items = ka_calloc(v->naccounts * KA_VISIT_LEVELS + 1,
 	    sizeof(*pl->items));
 	for (i = 0; i < v->naccounts; i++) {
 		const struct account *a = &v->accounts[i];
@@ -2363,13 +2333,13 @@ make_visitors(struct planner *pl)
 				add_visitor(v, a->owner, strlen(a->owner),
 				    &added);
 		}
-	order = xcalloc(v->nvisitors + 1, sizeof(*order));
+	order = ka_calloc(v->nvisitors + 1, sizeof(*order));
 	for (i = 0; i < v->nvisitors; i++)
 		if (!v->have_visitors_file || v->visitors[i].from_file)
 			order[n++] = (int)i;
 	sort_visit = v;
 	sort(order, n, sizeof(*order), visitor_index_compare);
-	pl->visitors = xcalloc(n + 1, sizeof(*pl->visitors));
+	pl->visitors = ka_calloc(n + 1, sizeof(*pl->visitors));
 	pl->nvisitors = n;
 	for (i = 0; i < n; i++) {
 		struct planner_visitor *p = &pl->visitors[i];
@@ -2382,9 +2352,9 @@ make_visitors(struct planner *pl)
 		if (!src->from_file)
 			src->share = ka_visit_default_share(
 			    (enum ka_visit_role)p->role);
-		p->available = xcalloc((size_t)days, 1);
-		p->week_cap = xcalloc((size_t)weeks, sizeof(*p->week_cap));
-		p->week_used = xcalloc((size_t)weeks, sizeof(*p->week_used));
+		p->available = ka_calloc((size_t)days, 1);
+		p->week_cap = ka_calloc((size_t)weeks, sizeof(*p->week_cap));
+		p->week_used = ka_calloc((size_t)weeks, sizeof(*p->week_used));
 		for (k = 0; k < days; k++) {
 			ka_date d = pl->first + k;
 
@@ -2406,7 +2376,7 @@ make_visitors(struct planner *pl)
 		    src->share.den) / (2 * src->share.den));
 		p->day_city = -2;
 	}
-	pl->owner = xcalloc(v->naccounts + 1, sizeof(*pl->owner));
+	pl->owner = ka_calloc(v->naccounts + 1, sizeof(*pl->owner));
 	for (i = 0; i < v->naccounts; i++) {
 		const struct account *a = &v->accounts[i];
 		int64_t index;
@@ -2872,7 +2842,7 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 	make_visitors(&pl);
 	make_servers(&pl);
 	make_items(&pl);
-	open = xcalloc(pl.nitems + 1, sizeof(*open));
+	open = ka_calloc(pl.nitems + 1, sizeof(*open));
 	for (k = 0; k < config->days; k++) {
 		ka_date d = pl.first + k;
 
@@ -2905,7 +2875,7 @@ ka_visit_plan(ka_visit *v, const struct ka_visit_plan_config *config,
 	    planned_compare);
 	sort(plan->unplanned, plan->nunplanned, sizeof(*plan->unplanned),
 	    unplanned_compare);
-	plan->load = xcalloc(pl.nvisitors + 1, sizeof(*plan->load));
+	plan->load = ka_calloc(pl.nvisitors + 1, sizeof(*plan->load));
 	plan->nload = pl.nvisitors;
 	for (i = 0; i < pl.nvisitors; i++) {
 		const struct planner_visitor *p = &pl.visitors[i];
@@ -3072,7 +3042,7 @@ ka_visit_upcoming(ka_visit *v, int within, const int bands[3],
 	size_t i, n = 0;
 	int y, m, d, oy;
 
-	out = xcalloc(v->nevents + 1, sizeof(*out));
+	out = ka_calloc(v->nevents + 1, sizeof(*out));
 	ka_date_to_ymd(as_of, &y, &m, &d);
 	for (i = 0; i < v->nevents; i++) {
 		const struct event *e = &v->events[i];
@@ -3179,7 +3149,7 @@ ka_visit_invitees(ka_visit *v, struct ka_visit_invitee **rows)
 	size_t i, j, n = 0;
 	int only_first = !v->any_selected;
 
-	out = xcalloc(v->naccounts + 1, sizeof(*out));
+	out = ka_calloc(v->naccounts + 1, sizeof(*out));
 	for (i = 0; i < v->naccounts; i++) {
 		struct account *a = &v->accounts[i];
 		struct ka_visit_invitee *r;
@@ -3205,7 +3175,7 @@ ka_visit_invitees(ka_visit *v, struct ka_visit_invitee **rows)
 				ka_buf_add(&contacts, "; ", 2);
 			ka_buf_puts(&contacts, a->contacts[j].name);
 		}
-		r->contacts = xstrndup(contacts.text != NULL ? contacts.text :
+		r->contacts = ka_strndup(contacts.text != NULL ? contacts.text :
 		    "", contacts.length);
 		ka_buf_free(&contacts);
 	}
@@ -3520,7 +3490,7 @@ make_dir(const char *dir, char *error, size_t size)
 static char **
 file_names(const char *const *people, size_t n)
 {
-	char **names = xcalloc(n + 1, sizeof(*names));
+	char **names = ka_calloc(n + 1, sizeof(*names));
 	char base[200], name[220];
 	size_t i, j;
 	int suffix;
@@ -3539,7 +3509,7 @@ file_names(const char *const *people, size_t n)
 			if (j == i)
 				break;
 		}
-		names[i] = xstrndup(name, strlen(name));
+		names[i] = ka_strndup(name, strlen(name));
 	}
 	return names;
 }
@@ -3567,7 +3537,7 @@ ka_visit_ics_plan(const ka_visit *v, const struct ka_visit_plan *plan,
 
 	if (make_dir(dir, error, size) < 0)
 		return -1;
-	people = xcalloc(plan->nload + 1, sizeof(*people));
+	people = ka_calloc(plan->nload + 1, sizeof(*people));
 	for (i = 0; i < plan->nload; i++)
 		people[i] = plan->load[i].visitor;
 	names = file_names(people, plan->nload);
@@ -3632,7 +3602,7 @@ ka_visit_ics_invite(const ka_visit *v, const struct ka_visit_invitee *rows,
 
 	if (make_dir(dir, error, size) < 0)
 		return -1;
-	owners = xcalloc(n + 1, sizeof(*owners));
+	owners = ka_calloc(n + 1, sizeof(*owners));
 	for (i = 0; i < n; i++) {
 		const char *owner = rows[i].owner[0] ? rows[i].owner :
 		    "unassigned";
@@ -3747,7 +3717,7 @@ ka_visit_report(ka_visit *v, const ka_period *period, int within,
 	report->noverdue = kept;
 	/* Distinct accounts: count ids in sorted order. */
 	{
-		const char **ids = xcalloc(kept + 1, sizeof(*ids));
+		const char **ids = ka_calloc(kept + 1, sizeof(*ids));
 
 		for (i = 0; i < kept; i++)
 			ids[i] = rows[i].customer_id;
@@ -3760,7 +3730,7 @@ ka_visit_report(ka_visit *v, const ka_period *period, int within,
 		free(ids);
 	}
 
-	order = xcalloc(v->nvisitors + 1, sizeof(*order));
+	order = ka_calloc(v->nvisitors + 1, sizeof(*order));
 	for (i = 0; i < v->nvisitors; i++) {
 		const struct visitor *p = &v->visitors[i];
 
@@ -3771,7 +3741,7 @@ ka_visit_report(ka_visit *v, const ka_period *period, int within,
 	}
 	sort_visit = v;
 	sort(order, nexec, sizeof(*order), visitor_index_compare);
-	report->executives = xcalloc(nexec + 1, sizeof(*report->executives));
+	report->executives = ka_calloc(nexec + 1, sizeof(*report->executives));
 	report->nexecutives = nexec;
 	for (i = 0; i < nexec; i++) {
 		struct visitor *p = &v->visitors[order[i]];

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "ka_alloc.h"
 #include "ka_msg.h"
 #include "ka_utf8.h"
 #include "ka_writer.h"
@@ -125,25 +126,6 @@ ka_format_from_name(const char *path)
 	return ka_format_parse(dot + 1);
 }
 
-static void *
-xmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL)
-		ka_die(KA_EXIT_DATA, "out of memory");
-	return p;
-}
-
 static const char *
 shown_name(const ka_writer *w)
 {
@@ -203,7 +185,7 @@ put_char(ka_writer *w, char c)
 ka_writer *
 ka_writer_open(const char *path, enum ka_format format)
 {
-	ka_writer *w = xmalloc(sizeof(*w));
+	ka_writer *w = ka_malloc(sizeof(*w));
 	char *copy, *dir;
 	size_t size;
 	mode_t mask;
@@ -211,7 +193,7 @@ ka_writer_open(const char *path, enum ka_format format)
 
 	memset(w, 0, sizeof(*w));
 	w->format = format == KA_FORMAT_NONE ? KA_FORMAT_CSV : format;
-	w->buffer = xmalloc(BUFFER_SIZE);
+	w->buffer = ka_malloc(BUFFER_SIZE);
 	signal(SIGPIPE, SIG_IGN);
 	if (path == NULL || strcmp(path, "-") == 0) {
 		w->fd = STDOUT_FILENO;
@@ -238,7 +220,7 @@ ka_writer_open(const char *path, enum ka_format format)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	dir = dirname(copy);
 	size = strlen(dir) + 32;
-	w->temporary = xmalloc(size);
+	w->temporary = ka_malloc(size);
 	snprintf(w->temporary, size, "%s/.ka-tmp.XXXXXX", dir);
 	free(copy);
 	if ((w->fd = mkstemp(w->temporary)) < 0)
@@ -263,10 +245,10 @@ keep_cell(ka_writer *w, const char *text, size_t length, int is_number)
 
 	if (w->ncells == w->cells_capacity) {
 		w->cells_capacity = w->cells_capacity * 2 + 64;
-		w->cells = xrealloc(w->cells, w->cells_capacity * sizeof(*c));
+		w->cells = ka_realloc(w->cells, w->cells_capacity * sizeof(*c));
 	}
 	c = &w->cells[w->ncells++];
-	c->text = xmalloc(length + 1);
+	c->text = ka_malloc(length + 1);
 	memcpy(c->text, text, length);
 	c->text[length] = '\0';
 	c->length = length;
@@ -274,7 +256,7 @@ keep_cell(ka_writer *w, const char *text, size_t length, int is_number)
 		size_t old = w->numeric_capacity;
 
 		w->numeric_capacity = column * 2 + 16;
-		w->numeric = xrealloc(w->numeric, w->numeric_capacity);
+		w->numeric = ka_realloc(w->numeric, w->numeric_capacity);
 		memset(w->numeric + old, 1, w->numeric_capacity - old);
 	}
 	if (!is_number && length > 0)
@@ -408,7 +390,7 @@ ka_writer_header(ka_writer *w, const char *const *names, size_t count)
 {
 	size_t i;
 
-	w->names = xrealloc(w->names, count * sizeof(*w->names));
+	w->names = ka_realloc(w->names, count * sizeof(*w->names));
 	for (i = 0; i < count; i++) {
 		w->names[i] = strdup(names[i]);
 		if (w->names[i] == NULL)
@@ -546,7 +528,7 @@ md_table(ka_writer *w)
 	if (columns == 0)
 		return;
 	rows = w->ncells / columns;
-	width = xmalloc(columns * sizeof(*width));
+	width = ka_malloc(columns * sizeof(*width));
 	for (col = 0; col < columns; col++)
 		width[col] = 3;
 	for (i = 0; i < rows * columns; i++) {
