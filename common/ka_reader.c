@@ -48,8 +48,8 @@ struct ka_reader {
 	/* Decoded UTF-8 text; [pos, filled) is not yet consumed. */
 	char		*buf;
 	size_t		 capacity, pos, filled;
-	/* Where the next LF, CR, quote and NUL are, or NOT_SEARCHED. */
-	size_t		 next_lf, next_cr, next_quote, next_nul;
+	/* Where the next LF, CR and NUL are, or NOT_SEARCHED. */
+	size_t		 next_lf, next_cr, next_nul;
 
 	/* Conversion from another encoding, when there is one. */
 	iconv_t		 converter;
@@ -128,7 +128,7 @@ ka_delimiter_from_name(const char *name)
 static void
 forget_searches(ka_reader *r)
 {
-	r->next_lf = r->next_cr = r->next_quote = r->next_nul = NOT_SEARCHED;
+	r->next_lf = r->next_cr = r->next_nul = NOT_SEARCHED;
 }
 
 static void
@@ -153,7 +153,6 @@ make_room(ka_reader *r)
 		r->pos = 0;
 		shift_search(&r->next_lf, shift);
 		shift_search(&r->next_cr, shift);
-		shift_search(&r->next_quote, shift);
 		shift_search(&r->next_nul, shift);
 	}
 	/* One spare byte always: the fast path writes a NUL after the end. */
@@ -287,8 +286,6 @@ fill(ka_reader *r)
 		r->next_lf = NOT_SEARCHED;
 	if (r->next_cr == before)
 		r->next_cr = NOT_SEARCHED;
-	if (r->next_quote == before)
-		r->next_quote = NOT_SEARCHED;
 	if (r->next_nul == before)
 		r->next_nul = NOT_SEARCHED;
 	return 0;
@@ -520,28 +517,75 @@ text_error(ka_reader *r, size_t at, size_t column,
 		    (unsigned char)r->buf[at], column);
 }
 
-/*
- * Bytes equal to zero in x, as 0x80 in that byte and 0 elsewhere; exact
- * for every byte (the shorter haszero() trick is exact only for the
- * lowest one).
- */
-static inline uint64_t
-zero_bytes(uint64_t x)
-{
-	const uint64_t low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
+/* Where the special bytes of 64 bytes of text are, one bit per byte. */
+struct chunk_masks {
+	uint64_t	 delimiter;	/* the field delimiter */
+	uint64_t	 stop;		/* LF, CR or a quote: the fast path stops */
+	uint64_t	 nul;
+	uint64_t	 high;		/* above 0x7f: UTF-8 to check */
+};
 
-	return ~(((x & low7) + low7) | x | low7);
+#ifdef __SSE2__
+static inline uint64_t
+bits16(__m128i compared, int at)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(compared) << at;
 }
 
-/* Room for every field a line of length bytes can hold. */
-static void
-reserve_split(ka_reader *r, size_t length)
+static inline void
+classify(const char *p, unsigned char delimiter, struct chunk_masks *m)
 {
-	if (length + 2 > r->split_capacity) {
-		r->split_capacity = length * 2 + 64;
+	const __m128i d = _mm_set1_epi8((char)delimiter);
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	const __m128i quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+	int k;
+
+	m->delimiter = m->stop = m->nul = m->high = 0;
+	for (k = 0; k < 64; k += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + k));
+
+		m->delimiter |= bits16(_mm_cmpeq_epi8(b, d), k);
+		m->stop |= bits16(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(b, lf), _mm_cmpeq_epi8(b, cr)),
+		    _mm_cmpeq_epi8(b, quote)), k);
+		m->nul |= bits16(_mm_cmpeq_epi8(b, zero), k);
+		m->high |= bits16(b, k);
+	}
+}
+#else
+static inline void
+classify(const char *p, unsigned char delimiter, struct chunk_masks *m)
+{
+	int k;
+
+	m->delimiter = m->stop = m->nul = m->high = 0;
+	for (k = 0; k < 64; k++) {
+		unsigned char c = (unsigned char)p[k];
+		uint64_t bit = UINT64_C(1) << k;
+
+		if (c == delimiter)
+			m->delimiter |= bit;
+		else if (c == '\n' || c == '\r' || c == '"')
+			m->stop |= bit;
+		else if (c == '\0')
+			m->nul |= bit;
+		else if (c >= 0x80)
+			m->high |= bit;
+	}
+}
+#endif
+
+/* Room for 64 more field offsets after the n kept. */
+static uint32_t *
+reserve_split(ka_reader *r, size_t n)
+{
+	if (n + 64 + 2 > r->split_capacity) {
+		r->split_capacity = r->split_capacity * 2 + 128;
 		r->split_offset = ka_realloc(r->split_offset,
 		    r->split_capacity * sizeof(*r->split_offset));
 	}
+	return r->split_offset;
 }
 
 /* The 1-based field that byte offset falls in, from the split. */
@@ -556,119 +600,146 @@ field_at(const ka_reader *r, size_t nfields, size_t offset)
 }
 
 /*
- * A record with no quote: split in place on the delimiter, eight bytes
- * at a time.  The same pass notices NUL bytes and bytes above 0x7f, so
- * pure ASCII lines need no further check.
+ * The fast path, for a record without a quote: one pass over the line at
+ * pos, 64 bytes at a time, finds its delimiters, its end, a quote, NUL
+ * bytes and bytes above 0x7f (only they need a UTF-8 check, since every
+ * byte of a multibyte sequence is one).  Blank lines are skipped.
+ * Returns 1 with the record split in place, 0 at the end of the input,
+ * 2 when the line holds a quote (libcsv reads it then, from pos), or -1
+ * on a read error.
  */
-static void
-split_in_place(ka_reader *r, size_t end, ka_record *rec,
-    enum ka_read_status *status)
+static int
+split_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
-	char *line = r->buf + r->pos;
-	size_t length = end - r->pos, i = 0, n = 1, nul_at = SIZE_MAX, bad;
-	/* Bytes above 0x7f lie in [high_from, high_to): only they need
-	 * a UTF-8 check, since a sequence is all high bytes. */
-	size_t high_from = SIZE_MAX, high_to = 0;
+	const unsigned char delimiter = (unsigned char)r->delimiter;
+	size_t i, n, end, avail, k, nul_at, high_from, high_to, bad;
 	uint32_t *offset;
-	unsigned char delimiter = (unsigned char)r->delimiter;
+	char *line;
+	int term;
 
-	reserve_split(r, length);
+again:
+	i = 0;
+	n = 1;
+	nul_at = high_from = SIZE_MAX;
+	high_to = 0;
+	for (;;) {
+		line = r->buf + r->pos;
+		avail = r->filled - r->pos;
+		for (; i + 64 <= avail; i += 64) {
+			struct chunk_masks m;
+
+			classify(line + i, delimiter, &m);
+			offset = reserve_split(r, n);
+			if (m.stop != 0) {
+				uint64_t before = (m.stop & -m.stop) - 1;
+
+				m.delimiter &= before;
+				m.nul &= before;
+				m.high &= before;
+			}
+			while (m.delimiter != 0) {
+				offset[n++] = (uint32_t)(i + (size_t)
+				    __builtin_ctzll(m.delimiter) + 1);
+				m.delimiter &= m.delimiter - 1;
+			}
+			if (m.nul != 0 && nul_at == SIZE_MAX)
+				nul_at = i + (size_t)__builtin_ctzll(m.nul);
+			if (m.high != 0) {
+				if (high_from == SIZE_MAX)
+					high_from = i +
+					    (size_t)__builtin_ctzll(m.high);
+				high_to = i + 64 -
+				    (size_t)__builtin_clzll(m.high);
+			}
+			if (m.stop != 0) {
+				end = i + (size_t)__builtin_ctzll(m.stop);
+				goto found;
+			}
+		}
+		/* Under 64 bytes left: byte by byte, then read more if the
+		 * line goes on (offsets stay valid: they count from the
+		 * line's start). */
+		offset = reserve_split(r, n);
+		for (; i < avail; i++) {
+			unsigned char c = (unsigned char)line[i];
+
+			if (c == '\n' || c == '\r' || c == '"') {
+				end = i;
+				goto found;
+			}
+			if (c == delimiter)
+				offset[n++] = (uint32_t)(i + 1);
+			else if (c == '\0' && nul_at == SIZE_MAX)
+				nul_at = i;
+			else if (c >= 0x80) {
+				if (high_from == SIZE_MAX)
+					high_from = i;
+				high_to = i + 1;
+			}
+		}
+		if (r->eof) {
+			end = avail;
+			goto found;
+		}
+		if (fill(r) < 0)
+			return -1;
+	}
+found:
+	if (end == avail)
+		term = 0;
+	else if (line[end] == '"')
+		return 2;
+	else if (line[end] == '\n')
+		term = 1;
+	else {
+		/* A CR: is LF next?  At the end of the text, read on. */
+		if (end + 1 == avail && !r->eof) {
+			if (fill(r) < 0)
+				return -1;
+			line = r->buf + r->pos;
+			avail = r->filled - r->pos;
+		}
+		term = end + 1 < avail && line[end + 1] == '\n' ? 2 : 1;
+	}
+	if (end == 0) {
+		if (term == 0)
+			return 0;
+		/* A blank line is not a record (libcsv skips them too). */
+		r->pos += (size_t)term;
+		r->line++;
+		goto again;
+	}
 	offset = r->split_offset;
 	offset[0] = 0;
-#ifdef __SSE2__
-	{
-		const __m128i delimiters = _mm_set1_epi8((char)delimiter);
-		const __m128i zeros = _mm_setzero_si128();
-
-		for (; i + 16 <= length; i += 16) {
-			__m128i block = _mm_loadu_si128((const __m128i *)
-			    (const void *)(line + i));
-			unsigned hits = (unsigned)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(block, delimiters));
-			unsigned nuls = (unsigned)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(block, zeros));
-
-			if (_mm_movemask_epi8(block) != 0) {
-				if (high_from == SIZE_MAX)
-					high_from = i;
-				high_to = i + 16;
-			}
-			if (nuls != 0 && nul_at == SIZE_MAX)
-				nul_at = i + (size_t)__builtin_ctz(nuls);
-			while (hits != 0) {
-				size_t at = i + (size_t)__builtin_ctz(hits);
-
-				line[at] = '\0';
-				offset[n++] = (uint32_t)(at + 1);
-				hits &= hits - 1;
-			}
-		}
-	}
-#else
-	{
-		const uint64_t ones = UINT64_C(0x0101010101010101);
-		const uint64_t pattern = ones * delimiter;
-		uint64_t word, hits;
-
-		for (; i + 8 <= length; i += 8) {
-			memcpy(&word, line + i, 8);
-			if (word & UINT64_C(0x8080808080808080)) {
-				if (high_from == SIZE_MAX)
-					high_from = i;
-				high_to = i + 8;
-			}
-			if (nul_at == SIZE_MAX && (hits = zero_bytes(word)) != 0)
-				nul_at = i + (size_t)(__builtin_ctzll(hits) >> 3);
-			hits = zero_bytes(word ^ pattern);
-			while (hits != 0) {
-				size_t at = i +
-				    (size_t)(__builtin_ctzll(hits) >> 3);
-
-				line[at] = '\0';
-				offset[n++] = (uint32_t)(at + 1);
-				hits &= hits - 1;
-			}
-		}
-	}
-#endif
-	for (; i < length; i++) {
-		unsigned char c = (unsigned char)line[i];
-
-		if (c >= 0x80) {
-			if (high_from == SIZE_MAX)
-				high_from = i;
-			high_to = i + 1;
-		}
-		if (c == delimiter) {
-			line[i] = '\0';
-			offset[n++] = (uint32_t)(i + 1);
-		} else if (c == '\0' && nul_at == SIZE_MAX) {
-			nul_at = i;
-		}
-	}
-	line[length] = '\0';
-	offset[n] = (uint32_t)(length + 1);
+	for (k = 1; k < n; k++)
+		line[offset[k] - 1] = '\0';
+	line[end] = '\0';
+	offset[n] = (uint32_t)(end + 1);
 	rec->base = line;
 	rec->offset = offset;
 	rec->nfields = n;
+	rec->line = rec->end_line = r->line;
+	r->pos += end + (size_t)term;
+	r->line++;
 
 	if (nul_at != SIZE_MAX) {
 		size_t column = field_at(r, n, nul_at);
 
 		*status = KA_READ_NUL;
-		set_error(r, r->line, column, "NUL byte in column %zu (is this "
-		    "UTF-16 or binary data? try --encoding)", column);
+		set_error(r, rec->line, column, "NUL byte in column %zu (is "
+		    "this UTF-16 or binary data? try --encoding)", column);
 	} else if (high_from != SIZE_MAX && (bad = high_from +
 	    ka_utf8_invalid_at(line + high_from, high_to - high_from)) <
 	    high_to) {
 		size_t column = field_at(r, n, bad);
 
 		*status = KA_READ_BAD_UTF8;
-		set_error(r, r->line, column, "invalid UTF-8 (byte 0x%02x) in "
-		    "column %zu; if the file is in another encoding, give "
+		set_error(r, rec->line, column, "invalid UTF-8 (byte 0x%02x) "
+		    "in column %zu; if the file is in another encoding, give "
 		    "--encoding (e.g. GB18030, WINDOWS-1252, UTF-16LE)",
 		    (unsigned char)line[bad], column);
 	}
+	return 1;
 }
 
 /*
@@ -780,10 +851,17 @@ parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 static int
 read_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
-	size_t end, quote;
-	int term;
+	size_t end;
+	int term, got;
 
 	*status = KA_READ_OK;
+	rec->file = r->file;
+	if (!r->options.force_libcsv) {
+		got = split_record(r, rec, status);
+		if (got != 2)
+			return got;
+		return parse_quoted(r, rec, status);
+	}
 	for (;;) {
 		term = line_end(r, 0, &end);
 		if (term < 0)
@@ -796,15 +874,7 @@ read_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 	}
 	if (end == r->pos)
 		return 0;
-	rec->file = r->file;
-	quote = find(r, &r->next_quote, '"', r->pos);
-	if (quote < end || r->options.force_libcsv)
-		return parse_quoted(r, rec, status);
-	split_in_place(r, end, rec, status);
-	rec->line = rec->end_line = r->line;
-	r->pos = end + (size_t)term;
-	r->line++;
-	return 1;
+	return parse_quoted(r, rec, status);
 }
 
 /* ---- files, header and delimiter ---- */

@@ -1258,6 +1258,83 @@ test_buffer_boundaries(void)
 }
 
 /*
+ * The fast path reads 64 bytes at a time: records of every length up to
+ * 200 bytes, each with a delimiter, a UTF-8 sequence, a quote, a bad
+ * byte or a NUL at its last byte, so each kind falls on every place of
+ * a 64-byte block, and on the line ends of every style.  Both paths
+ * (READ_ONE compares them) must give the same records and messages.
+ */
+static void
+test_chunk_edges(void)
+{
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	struct ka_reader_options options = plain;
+	struct buf doc = { NULL, 0, 0 };
+	struct result res;
+	size_t length, at, records = 0;
+	int kind;
+	char line[256];
+
+	options.delimiter = ',';
+	options.allow_ragged = 1;
+	puts_buf(&doc, "h\n");
+	for (length = 1; length <= 200; length++)
+		for (kind = 0; kind < 6; kind++) {
+			for (at = 0; at < length; at++)
+				line[at] = at % 7 == 3 ? ',' :
+				    (char)('a' + at % 26);
+			line[length] = '\0';
+			switch (kind) {
+			case 1:
+				line[length - 1] = ',';
+				break;
+			case 2:		/* e-acute, two bytes */
+				line[length - 1] = '\xc3';
+				line[length] = '\xa9';
+				line[length + 1] = '\0';
+				break;
+			case 3:		/* a quote inside an unquoted field */
+				if (length > 1 && line[length - 2] != ',')
+					line[length - 1] = '"';
+				break;
+			case 4:
+				line[length - 1] = '\xff';
+				break;
+			}
+			if (kind == 5) {	/* a NUL as the last byte */
+				line[length - 1] = 'z';
+				put(&doc, line, length - 1);
+				put(&doc, "", 1);
+			} else {
+				puts_buf(&doc, line);
+			}
+			puts_buf(&doc, ends[(length + (size_t)kind) % 3]);
+			records++;
+		}
+	READ_ONE(&res, temp_file("chunks.csv", doc.s, doc.n), &options);
+	CHECK(res.opened);
+	CHECK_INT(res.end, 0);
+	CHECK_INT(res.nrec, records);
+	/* Length 70, plain: "abc", then fields of 6 letters, "pqr" last. */
+	if (res.nrec > 69 * 6) {
+		const struct copy *c = &res.rec[69 * 6];
+
+		CHECK_INT(c->nfields, 11);
+		CHECK_INT(c->status, KA_READ_OK);
+		if (c->nfields == 11) {
+			CHECK_STR(c->field[0], "abc");
+			CHECK_STR(c->field[1], "efghij");
+			CHECK_STR(c->field[10], "pqr");
+		}
+		c = &res.rec[69 * 6 + 4];
+		CHECK_INT(c->status, KA_READ_BAD_UTF8);
+		CHECK_INT(c->column, 11);
+	}
+	free_result(&res);
+	free(doc.s);
+}
+
+/*
  * The same through standard input ("-"), from a pipe a child writes
  * in pieces of odd sizes.
  */
@@ -2156,6 +2233,7 @@ main(void)
 	RUN(test_several_files);
 	RUN(test_big_field);
 	RUN(test_buffer_boundaries);
+	RUN(test_chunk_edges);
 	RUN(test_stdin_pipe);
 	RUN(test_error_bad_utf8);
 	RUN(test_error_nul);
