@@ -9,9 +9,15 @@
 #define ARENA_BLOCK (1u << 20)
 #define EMPTY UINT32_MAX
 
+/*
+ * A slot holds enough to recognise its key without leaving the table:
+ * a tag (24 bits of the hash and the length, up to 254) and, for keys of
+ * at most 8 bytes (most ids and codes), the key itself as short_word().
+ */
 struct slot {
-	uint32_t	hash;	/* low bits of the full hash */
+	uint32_t	tag;
 	uint32_t	id;
+	uint64_t	word;
 };
 
 struct arena_block {
@@ -53,6 +59,53 @@ ka_hash(const char *text, size_t length)
 		h = (h ^ w) * k;
 		h ^= h >> 29;
 	}
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 32;
+	return h;
+}
+
+/*
+ * The up to 8 bytes at p as one word: two overlapping 4-byte loads, or
+ * first, middle and last byte; with the length known, no two texts of
+ * the same length give the same word.
+ */
+static inline uint64_t
+short_word(const char *p, size_t n)
+{
+	uint32_t a, b;
+
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return a | (uint64_t)b << 32;
+	}
+	if (n == 0)
+		return 0;
+	return (uint64_t)(unsigned char)p[0] |
+	    (uint64_t)(unsigned char)p[n / 2] << 8 |
+	    (uint64_t)(unsigned char)p[n - 1] << 16;
+}
+
+/*
+ * The table's hash: ka_hash's word-at-a-time multiply, with the last 1
+ * to 8 bytes read without a variable-length copy (most keys, customer
+ * ids and codes, are that short).
+ */
+static inline uint64_t
+key_hash(const char *text, size_t length)
+{
+	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t h = UINT64_C(0x2545f4914f6cdd1d) ^ (length * k), w;
+
+	while (length > 8) {
+		memcpy(&w, text, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+		text += 8;
+		length -= 8;
+	}
+	h = (h ^ short_word(text, length)) * k;
+	h ^= h >> 29;
 	h *= UINT64_C(0xbf58476d1ce4e5b9);
 	h ^= h >> 32;
 	return h;
@@ -122,7 +175,7 @@ grow(ka_keys *keys)
 
 		if (id == EMPTY)
 			continue;
-		j = ka_hash(keys->texts[id], keys->lengths[id]) & new_mask;
+		j = key_hash(keys->texts[id], keys->lengths[id]) & new_mask;
 		while (slots[j].id != EMPTY)
 			j = (j + 1) & new_mask;
 		slots[j] = keys->slots[i];
@@ -132,22 +185,35 @@ grow(ka_keys *keys)
 	keys->mask = new_mask;
 }
 
-static int
-same(const ka_keys *keys, uint32_t id, const char *text, size_t length)
+static inline uint32_t
+tag_of(uint64_t h, size_t length)
 {
-	return keys->lengths[id] == length &&
-	    memcmp(keys->texts[id], text, length) == 0;
+	return ((uint32_t)h & UINT32_C(0xffffff00)) |
+	    (uint32_t)(length < 255 ? length : 255);
+}
+
+/* Whether slot s holds text; tag is tag_of(its hash, length). */
+static inline int
+same(const ka_keys *keys, const struct slot *s, uint32_t tag,
+    const char *text, size_t length)
+{
+	if (s->tag != tag)
+		return 0;
+	if (length <= 8)
+		return s->word == short_word(text, length);
+	return keys->lengths[s->id] == length &&
+	    memcmp(keys->texts[s->id], text, length) == 0;
 }
 
 int64_t
 ka_keys_find(const ka_keys *keys, const char *text, size_t length)
 {
-	uint64_t h = ka_hash(text, length);
+	uint64_t h = key_hash(text, length);
+	uint32_t tag = tag_of(h, length);
 	size_t i = h & keys->mask;
 
 	for (; keys->slots[i].id != EMPTY; i = (i + 1) & keys->mask)
-		if (keys->slots[i].hash == (uint32_t)h &&
-		    same(keys, keys->slots[i].id, text, length))
+		if (same(keys, &keys->slots[i], tag, text, length))
 			return keys->slots[i].id;
 	return -1;
 }
@@ -155,13 +221,12 @@ ka_keys_find(const ka_keys *keys, const char *text, size_t length)
 uint32_t
 ka_keys_intern(ka_keys *keys, const char *text, size_t length, int *added)
 {
-	uint64_t h = ka_hash(text, length);
+	uint64_t h = key_hash(text, length);
+	uint32_t tag = tag_of(h, length), id;
 	size_t i = h & keys->mask;
-	uint32_t id;
 
 	for (; keys->slots[i].id != EMPTY; i = (i + 1) & keys->mask)
-		if (keys->slots[i].hash == (uint32_t)h &&
-		    same(keys, keys->slots[i].id, text, length)) {
+		if (same(keys, &keys->slots[i], tag, text, length)) {
 			if (added != NULL)
 				*added = 0;
 			return keys->slots[i].id;
@@ -178,8 +243,9 @@ ka_keys_intern(ka_keys *keys, const char *text, size_t length, int *added)
 	id = (uint32_t)keys->count++;
 	keys->texts[id] = arena_copy(keys, text, length);
 	keys->lengths[id] = (uint32_t)length;
-	keys->slots[i].hash = (uint32_t)h;
+	keys->slots[i].tag = tag;
 	keys->slots[i].id = id;
+	keys->slots[i].word = length <= 8 ? short_word(text, length) : 0;
 	/* Keep the table at most half full so probes stay short. */
 	if (keys->count * 2 > keys->mask)
 		grow(keys);

@@ -14,6 +14,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1	/* chosen at run time, where the CPU has it */
+#endif
 
 #include "ka_alloc.h"
 #include "ka_msg.h"
@@ -63,6 +67,7 @@ struct ka_reader {
 	int		 delimiter;
 	int		 at_file_start;
 
+	int		(*split)(ka_reader *, ka_record *, enum ka_read_status *);
 	struct csv_parser csv;
 	struct record_store assembled;	/* records parsed by libcsv */
 	int		 record_done;
@@ -576,16 +581,122 @@ classify(const char *p, unsigned char delimiter, struct chunk_masks *m)
 }
 #endif
 
-/* Room for 64 more field offsets after the n kept. */
+#ifdef HAVE_AVX2_PATH
+static inline __attribute__((target("avx2"), always_inline)) uint64_t
+bits32x2(__m256i low, __m256i high)
+{
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(low) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(high) << 32;
+}
+
+/* classify() with 32-byte registers. */
+static inline __attribute__((target("avx2"), always_inline)) void
+classify_avx2(const char *p, unsigned char delimiter, struct chunk_masks *m)
+{
+	const __m256i d = _mm256_set1_epi8((char)delimiter);
+	const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+	const __m256i quote = _mm256_set1_epi8('"');
+	const __m256i zero = _mm256_setzero_si256();
+	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)
+	    (p + 32));
+
+	m->delimiter = bits32x2(_mm256_cmpeq_epi8(a, d),
+	    _mm256_cmpeq_epi8(b, d));
+	m->stop = bits32x2(_mm256_or_si256(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(a, lf), _mm256_cmpeq_epi8(a, cr)),
+	    _mm256_cmpeq_epi8(a, quote)), _mm256_or_si256(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(b, lf), _mm256_cmpeq_epi8(b, cr)),
+	    _mm256_cmpeq_epi8(b, quote)));
+	m->nul = bits32x2(_mm256_cmpeq_epi8(a, zero),
+	    _mm256_cmpeq_epi8(b, zero));
+	m->high = bits32x2(a, b);
+}
+#endif
+
+/* The field offsets that delimiter bits give: base + bit, one per bit. */
+static inline size_t
+offsets_of(uint32_t *offset, uint64_t bits, uint32_t base)
+{
+	size_t n = 0;
+
+	while (bits != 0) {
+		offset[n++] = base + (uint32_t)__builtin_ctzll(bits);
+		bits &= bits - 1;
+	}
+	return n;
+}
+
+#ifdef HAVE_AVX2_PATH
+/*
+ * The same, eight at a time, so the loop ends where the branch predictor
+ * expects (the number of delimiters in 64 bytes varies from line to
+ * line); writes up to 7 entries past the count, which reserve_split()
+ * leaves room for.  tzcnt of 0 is 64, so those are harmless.
+ */
+static inline __attribute__((target("bmi,popcnt"), always_inline)) size_t
+offsets_of_bmi(uint32_t *offset, uint64_t bits, uint32_t base)
+{
+	size_t count = (size_t)_mm_popcnt_u64(bits), k;
+
+	for (k = 0; k < count; k += 8) {
+		offset[k] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+		offset[k + 1] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+		offset[k + 2] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+		offset[k + 3] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+		offset[k + 4] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+		offset[k + 5] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+		offset[k + 6] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+		offset[k + 7] = base + (uint32_t)_tzcnt_u64(bits);
+		bits = _blsr_u64(bits);
+	}
+	return count;
+}
+#endif
+
+/*
+ * Room for 64 more field offsets after the n kept, and 8 more that
+ * offsets_of_bmi() may write past them.
+ */
 static uint32_t *
 reserve_split(ka_reader *r, size_t n)
 {
-	if (n + 64 + 2 > r->split_capacity) {
+	if (n + 64 + 8 + 2 > r->split_capacity) {
 		r->split_capacity = r->split_capacity * 2 + 128;
 		r->split_offset = ka_realloc(r->split_offset,
 		    r->split_capacity * sizeof(*r->split_offset));
 	}
 	return r->split_offset;
+}
+
+/*
+ * The first byte in [from, to) of text that is not valid UTF-8, or to:
+ * inline, as a record's non-ASCII stretch is mostly a word or two.
+ */
+static inline size_t
+invalid_utf8_at(const char *text, size_t from, size_t to)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n;
+
+	while (from < to) {
+		if (s[from] < 0x80) {
+			from++;
+			continue;
+		}
+		n = ka_utf8_sequence_length(s + from, to - from);
+		if (n == 0)
+			return from;
+		from += n;
+	}
+	return to;
 }
 
 /* The 1-based field that byte offset falls in, from the split. */
@@ -608,8 +719,10 @@ field_at(const ka_reader *r, size_t nfields, size_t offset)
  * 2 when the line holds a quote (libcsv reads it then, from pos), or -1
  * on a read error.
  */
-static int
-split_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
+static inline __attribute__((always_inline)) int
+split_record_with(ka_reader *r, ka_record *rec, enum ka_read_status *status,
+    void (*classify_64)(const char *, unsigned char, struct chunk_masks *),
+    size_t (*add_offsets)(uint32_t *, uint64_t, uint32_t))
 {
 	const unsigned char delimiter = (unsigned char)r->delimiter;
 	size_t i, n, end, avail, k, nul_at, high_from, high_to, bad;
@@ -628,7 +741,7 @@ again:
 		for (; i + 64 <= avail; i += 64) {
 			struct chunk_masks m;
 
-			classify(line + i, delimiter, &m);
+			classify_64(line + i, delimiter, &m);
 			offset = reserve_split(r, n);
 			if (m.stop != 0) {
 				uint64_t before = (m.stop & -m.stop) - 1;
@@ -637,11 +750,8 @@ again:
 				m.nul &= before;
 				m.high &= before;
 			}
-			while (m.delimiter != 0) {
-				offset[n++] = (uint32_t)(i + (size_t)
-				    __builtin_ctzll(m.delimiter) + 1);
-				m.delimiter &= m.delimiter - 1;
-			}
+			n += add_offsets(offset + n, m.delimiter,
+			    (uint32_t)(i + 1));
 			if (m.nul != 0 && nul_at == SIZE_MAX)
 				nul_at = i + (size_t)__builtin_ctzll(m.nul);
 			if (m.high != 0) {
@@ -728,9 +838,8 @@ found:
 		*status = KA_READ_NUL;
 		set_error(r, rec->line, column, "NUL byte in column %zu (is "
 		    "this UTF-16 or binary data? try --encoding)", column);
-	} else if (high_from != SIZE_MAX && (bad = high_from +
-	    ka_utf8_invalid_at(line + high_from, high_to - high_from)) <
-	    high_to) {
+	} else if (high_from != SIZE_MAX &&
+	    (bad = invalid_utf8_at(line, high_from, high_to)) < high_to) {
 		size_t column = field_at(r, n, bad);
 
 		*status = KA_READ_BAD_UTF8;
@@ -740,6 +849,38 @@ found:
 		    (unsigned char)line[bad], column);
 	}
 	return 1;
+}
+
+static int
+split_record_sse2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
+{
+	return split_record_with(r, rec, status, classify, offsets_of);
+}
+
+#ifdef HAVE_AVX2_PATH
+static __attribute__((target("avx2,bmi,popcnt"))) int
+split_record_avx2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
+{
+	return split_record_with(r, rec, status, classify_avx2,
+	    offsets_of_bmi);
+}
+
+#endif
+
+/* The widest split this CPU can run (KA_NO_AVX2 in the environment
+ * turns the AVX2 one off, for tests and comparisons). */
+static int
+(*choose_split(void))(ka_reader *, ka_record *, enum ka_read_status *)
+{
+#ifdef HAVE_AVX2_PATH
+	const char *off = getenv("KA_NO_AVX2");
+
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+	    __builtin_cpu_supports("popcnt") && (off == NULL || *off == '\0'))
+		return split_record_avx2;
+#endif
+	return split_record_sse2;
 }
 
 /*
@@ -857,7 +998,7 @@ read_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 	*status = KA_READ_OK;
 	rec->file = r->file;
 	if (!r->options.force_libcsv) {
-		got = split_record(r, rec, status);
+		got = r->split(r, rec, status);
 		if (got != 2)
 			return got;
 		return parse_quoted(r, rec, status);
@@ -1132,6 +1273,7 @@ ka_reader_open(const char *const *files, size_t nfiles,
 	r->converter = (iconv_t)-1;
 	r->capacity = READ_CHUNK * 4;
 	r->buf = ka_realloc(NULL, r->capacity);
+	r->split = choose_split();
 	if (csv_init(&r->csv, CSV_STRICT) != 0)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	csv_set_space_func(&r->csv, no_spaces);

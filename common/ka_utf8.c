@@ -3,40 +3,9 @@
 
 #include "ka_utf8.h"
 
-/* Length of the valid sequence at s, or 0 when it is not valid. */
-static size_t
-sequence_length(const unsigned char *s, size_t left)
-{
-	unsigned char c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		if (left >= 2 && (s[1] & 0xc0) == 0x80)
-			return 2;
-		return 0;
-	}
-	if (c >= 0xe0 && c <= 0xef) {
-		if (left < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)		/* overlong */
-			return 0;
-		if (c == 0xed && s[1] >= 0xa0)		/* surrogate */
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (left < 4 || (s[1] & 0xc0) != 0x80 ||
-		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)		/* overlong */
-			return 0;
-		if (c == 0xf4 && s[1] >= 0x90)		/* past U+10FFFF */
-			return 0;
-		return 4;
-	}
-	return 0;
-}
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 size_t
 ka_utf8_invalid_at(const char *text, size_t len)
@@ -46,23 +15,33 @@ ka_utf8_invalid_at(const char *text, size_t len)
 	uint64_t word;
 
 	while (i < len) {
-		/* Sales data is mostly ASCII: check eight bytes at a time. */
+		/* Sales data is mostly ASCII: skip it 16 and 8 bytes at a
+		 * time. */
+#ifdef __SSE2__
+		while (i + 16 <= len && _mm_movemask_epi8(_mm_loadu_si128(
+		    (const __m128i *)(const void *)(s + i))) == 0)
+			i += 16;
+#endif
 		while (i + 8 <= len) {
 			memcpy(&word, s + i, 8);
 			if (word & UINT64_C(0x8080808080808080))
 				break;
 			i += 8;
 		}
-		if (i >= len)
-			break;
-		if (s[i] < 0x80) {
-			i++;
-			continue;
+		/* Then a run of characters, ASCII or not, up to the next
+		 * stretch of ASCII. */
+		while (i < len) {
+			if (s[i] < 0x80) {
+				i++;
+				if (i + 8 <= len && s[i] < 0x80)
+					break;
+				continue;
+			}
+			n = ka_utf8_sequence_length(s + i, len - i);
+			if (n == 0)
+				return i;
+			i += n;
 		}
-		n = sequence_length(s + i, len - i);
-		if (n == 0)
-			return i;
-		i += n;
 	}
 	return len;
 }
@@ -121,7 +100,7 @@ ka_utf8_width(const char *text, size_t len)
 	uint32_t c;
 
 	while (i < len) {
-		n = sequence_length(s + i, len - i);
+		n = ka_utf8_sequence_length(s + i, len - i);
 		if (n <= 1) {
 			width++;
 			i++;

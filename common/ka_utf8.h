@@ -8,6 +8,43 @@
 size_t	ka_utf8_invalid_at(const char *s, size_t len);
 
 /*
+ * Length of the valid UTF-8 sequence at s (1 to 4), or 0 when the bytes
+ * there are not one (overlong, surrogate, past U+10FFFF, cut short by
+ * left).  Inline: the reader checks each record's few non-ASCII bytes
+ * with it.
+ */
+static inline size_t
+ka_utf8_sequence_length(const unsigned char *s, size_t left)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return left >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (left < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)		/* overlong */
+			return 0;
+		if (c == 0xed && s[1] >= 0xa0)		/* surrogate */
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (left < 4 || (s[1] & 0xc0) != 0x80 ||
+		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && s[1] < 0x90)		/* overlong */
+			return 0;
+		if (c == 0xf4 && s[1] >= 0x90)		/* past U+10FFFF */
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/*
  * Terminal columns the text takes: 2 for East Asian wide characters,
  * 0 for combining marks, 1 otherwise.  Invalid bytes count as 1.
  */

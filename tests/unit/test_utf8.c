@@ -148,6 +148,103 @@ test_offsets_around_word_edges(void)
 	CHECK_INT(INVALID_AT("1234567\xe4\xb8" "89"), 7);
 }
 
+/*
+ * The reference: decode the code point, then reject what is below the
+ * least one of its length (overlong), surrogates and anything past
+ * U+10FFFF.
+ */
+static size_t
+reference_invalid_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, k;
+	unsigned long cp, least;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0)
+			n = 2, cp = s[i] & 0x1f, least = 0x80;
+		else if ((s[i] & 0xf0) == 0xe0)
+			n = 3, cp = s[i] & 0x0f, least = 0x800;
+		else if ((s[i] & 0xf8) == 0xf0)
+			n = 4, cp = s[i] & 0x07, least = 0x10000;
+		else
+			return i;
+		if (len - i < n)
+			return i;
+		for (k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < least || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/*
+ * Every sequence of one to three bytes drawn from the bytes at the edges
+ * of the UTF-8 ranges, and four-byte ones from fewer, behind ASCII runs
+ * that put it at every place of a 16-byte block and after it: the
+ * answer must be the reference's.
+ */
+static void
+test_against_reference(void)
+{
+	static const unsigned char edge[] = { 0x00, 0x41, 0x7f, 0x80, 0x8f,
+	    0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed,
+	    0xef, 0xf0, 0xf4, 0xf5, 0xff };
+	static const unsigned char few[] = { 0x41, 0x80, 0x8f, 0x90, 0xbf,
+	    0xc0, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xf5 };
+	static const size_t before[] = { 0, 1, 7, 8, 9, 15, 16, 17, 31 };
+	static const size_t after[] = { 0, 1, 8, 16 };
+	const size_t ne = sizeof(edge), nf = sizeof(few);
+	unsigned char seq[4], buf[64];
+	size_t a, b, c, d, n, p, q, len, got, want, tried = 0;
+	int wrong = 0;
+
+	for (n = 1; n <= 4; n++) {
+		size_t base = n == 4 ? nf : ne, total = 1, code, k;
+
+		for (k = 0; k < n; k++)
+			total *= base;
+		for (code = 0; code < total; code++) {
+			const unsigned char *set = n == 4 ? few : edge;
+
+			a = code % base;
+			b = code / base % base;
+			c = code / base / base % base;
+			d = code / base / base / base % base;
+			seq[0] = set[a], seq[1] = set[b];
+			seq[2] = set[c], seq[3] = set[d];
+			for (p = 0; p < sizeof(before) / sizeof(*before); p++)
+				for (q = 0; q < sizeof(after) / sizeof(*after);
+				    q++) {
+					memset(buf, 'a', sizeof(buf));
+					memcpy(buf + before[p], seq, n);
+					len = before[p] + n + after[q];
+					got = ka_utf8_invalid_at((char *)buf,
+					    len);
+					want = reference_invalid_at(buf, len);
+					tried++;
+					if (got != want && wrong++ < 5)
+						printf("  %zu bytes %02x %02x "
+						    "%02x %02x at %zu: got %zu,"
+						    " want %zu\n", n, seq[0],
+						    seq[1], seq[2], seq[3],
+						    before[p], got, want);
+				}
+		}
+	}
+	CHECK_INT(wrong, 0);
+	CHECK(tried > 300000);
+}
+
 static void
 test_width_ascii_and_cjk(void)
 {
@@ -220,6 +317,7 @@ main(void)
 	RUN(test_truncated_in_the_middle);
 	RUN(test_lone_continuation_bytes);
 	RUN(test_offsets_around_word_edges);
+	RUN(test_against_reference);
 	RUN(test_width_ascii_and_cjk);
 	RUN(test_width_combining_marks);
 	RUN(test_width_mixed_and_invalid);
