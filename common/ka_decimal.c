@@ -189,6 +189,46 @@ magnitude_of(ka_dec v)
 	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
+/*
+ * The common case, quickly: an optional '-', 1 to 14 digits, and
+ * optionally the decimal point and 1 to 4 digits, nothing else.  Returns
+ * 1 with *out set, or 0 for anything else, which the full parser then
+ * reads (14 digits cannot overflow, so no check is needed here).
+ */
+static inline int
+parse_plain(const unsigned char *p, const unsigned char *end,
+    unsigned char decimal_point, ka_dec *out)
+{
+	const unsigned char *start;
+	uint64_t whole = 0, fraction = 0;
+	int negative = 0;
+	size_t places;
+
+	if (p < end && *p == '-') {
+		negative = 1;
+		p++;
+	}
+	start = p;
+	while (p < end && (unsigned)(*p - '0') <= 9)
+		whole = whole * 10 + (unsigned)(*p++ - '0');
+	if (p == start || p - start > 14)
+		return 0;
+	if (p < end) {
+		if (*p++ != decimal_point)
+			return 0;
+		start = p;
+		while (p < end && (unsigned)(*p - '0') <= 9)
+			fraction = fraction * 10 + (unsigned)(*p++ - '0');
+		places = (size_t)(p - start);
+		if (p != end || places == 0 || places > KA_DEC_PLACES)
+			return 0;
+		fraction *= powers_of_ten[KA_DEC_PLACES - places];
+	}
+	whole = whole * KA_DEC_SCALE + fraction;
+	*out = negative ? -(ka_dec)whole : (ka_dec)whole;
+	return 1;
+}
+
 enum ka_dec_status
 ka_dec_parse(const char *s, size_t len, int decimal_comma, ka_dec *out)
 {
@@ -204,6 +244,8 @@ ka_dec_parse(const char *s, size_t len, int decimal_comma, ka_dec *out)
 		return KA_DEC_EMPTY;
 	p = (const unsigned char *)s;
 	end = p + len;
+	if (parse_plain(p, end, decimal_point, out))
+		return KA_DEC_OK;
 	p = skip_blanks(p, end);
 	if (p == end)
 		return KA_DEC_EMPTY;

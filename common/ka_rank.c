@@ -66,6 +66,15 @@ struct boundary {
 	long		 first_out;
 };
 
+/* One remembered date: its text (up to 16 bytes) and its value. */
+struct date_memo {
+	char		 text[16];
+	size_t		 length;	/* 0: empty */
+	ka_date		 value;
+};
+
+#define DATE_MEMO_SIZE 4096	/* a power of two */
+
 struct ka_rank {
 	struct ka_rank_config config;
 	const char	*labels[KA_RANK_MAX_TIERS];
@@ -84,13 +93,9 @@ struct ka_rank {
 	size_t		 capacity;
 	struct sums	*sums[SLOTS];
 	uint32_t	*name_of, *stratum_of;
-	uint32_t	 last_group;
-	int		 have_last_group;
 
-	/* The last date read, as text, so sorted input parses each once. */
-	char		 date_text[40];
-	size_t		 date_length;
-	ka_date		 date_value;
+	/* Dates read, by their text: a file holds a few thousand days. */
+	struct date_memo *date_memo;
 
 	struct ka_rank_counts counts;
 	char		 error[1400];
@@ -169,26 +174,37 @@ trim(const char **text, size_t *length)
 }
 
 /* memcmp for the short keys, dates and invoices of the hot path,
-   inlined: most comparisons there fail on the first word. */
+   inlined: words, and the last bytes as one overlapping word. */
 static inline int
 bytes_equal(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
+	uint32_t u, v;
+	size_t i;
 
-	while (n >= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return 0;
-		a += 8;
-		b += 8;
-		n -= 8;
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
 	}
-	while (n > 0) {
-		if (*a++ != *b++)
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
 			return 0;
-		n--;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
 	}
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
 	return 1;
 }
 
@@ -712,16 +728,10 @@ grow_groups(ka_rank *r, size_t need)
 static uint32_t
 group_of(ka_rank *r, const char *key, size_t length)
 {
-	uint32_t id;
+	uint32_t id = ka_keys_intern(r->keys, key, length, NULL);
 
-	if (r->have_last_group &&
-	    ka_keys_length(r->keys, r->last_group) == length &&
-	    bytes_equal(ka_keys_text(r->keys, r->last_group), key, length))
-		return r->last_group;
-	id = ka_keys_intern(r->keys, key, length, NULL);
-	grow_groups(r, (size_t)id + 1);
-	r->last_group = id;
-	r->have_last_group = 1;
+	if (id >= r->capacity)
+		grow_groups(r, (size_t)id + 1);
 	return id;
 }
 
@@ -812,6 +822,7 @@ ka_rank_free(ka_rank *r)
 		free(r->column_name[i]);
 	free(r->name_of);
 	free(r->stratum_of);
+	free(r->date_memo);
 	free(r->previous_tier);
 	ka_keys_free(r->previous_keys);
 	ka_keys_free(r->keys);
@@ -998,18 +1009,42 @@ read_number(ka_rank *r, const ka_record *rec, enum ka_role role,
 	return -1;
 }
 
+/* Where text is remembered in the date memo (16 bytes at most). */
+static inline size_t
+date_slot(const char *text, size_t length)
+{
+	uint64_t a = 0, b = 0;
+
+	if (length >= 8) {	/* the first and last 8, overlapping */
+		memcpy(&a, text, 8);
+		memcpy(&b, text + length - 8, 8);
+	} else {
+		memcpy(&a, text, length);
+	}
+	a = (a ^ (b * UINT64_C(0x9e3779b97f4a7c15)) ^ length) *
+	    UINT64_C(0xbf58476d1ce4e5b9);
+	return (size_t)(a >> 52) & (DATE_MEMO_SIZE - 1);
+}
+
 static int
 read_date(ka_rank *r, const ka_record *rec, ka_date *date)
 {
 	size_t c = (size_t)r->column[KA_ROLE_DATE];
 	const char *text = ka_field(rec, c);
 	size_t length = ka_field_length(rec, c);
+	struct date_memo *memo = NULL;
 	int bad;
 
-	if (length == r->date_length && length > 0 &&
-	    bytes_equal(text, r->date_text, length)) {
-		*date = r->date_value;
-		return 0;
+	if (length > 0 && length <= sizeof(memo->text)) {
+		if (r->date_memo == NULL)
+			r->date_memo = ka_calloc(DATE_MEMO_SIZE,
+			    sizeof(*r->date_memo));
+		memo = &r->date_memo[date_slot(text, length)];
+		if (memo->length == length &&
+		    bytes_equal(text, memo->text, length)) {
+			*date = memo->value;
+			return 0;
+		}
 	}
 	/* Built-in forms first, then --date-format, as ka_cli_date(). */
 	if (is_null(r, text, length))
@@ -1023,10 +1058,10 @@ read_date(ka_rank *r, const ka_record *rec, ka_date *date)
 		bad_value(r, rec, KA_ROLE_DATE, "not a date");
 		return -1;
 	}
-	if (length < sizeof(r->date_text)) {
-		memcpy(r->date_text, text, length);
-		r->date_length = length;
-		r->date_value = *date;
+	if (memo != NULL) {
+		memcpy(memo->text, text, length);
+		memo->length = length;
+		memo->value = *date;
 	}
 	return 0;
 }
@@ -1939,7 +1974,6 @@ ka_rank_absorb(ka_rank *r, const ka_rank *e)
 	tally_append(&r->counts.filtered, &e->counts.filtered);
 	tally_append(&r->counts.unassigned, &e->counts.unassigned);
 	tally_append(&r->counts.rejected, &e->counts.rejected);
-	r->have_last_group = 0;
 	return 0;
 }
 

@@ -395,6 +395,8 @@ store_reset(struct record_store *s)
 static void
 store_field(struct record_store *s, const char *text, size_t length)
 {
+	char *to;
+
 	if (s->length + length + 1 > s->capacity) {
 		s->capacity = (s->length + length + 1) * 2 + 256;
 		s->text = ka_realloc(s->text, s->capacity);
@@ -405,8 +407,18 @@ store_field(struct record_store *s, const char *text, size_t length)
 		    s->offset_capacity * sizeof(*s->offset));
 	}
 	s->offset[s->nfields++] = (uint32_t)s->length;
-	if (length > 0)
-		memcpy(s->text + s->length, text, length);
+	to = s->text + s->length;
+	/* Fields are mostly short: two overlapping fixed-size copies
+	 * instead of a call to memcpy. */
+	if (length >= 8 && length <= 16) {
+		memcpy(to, text, 8);
+		memcpy(to + length - 8, text + length - 8, 8);
+	} else if (length >= 4 && length < 8) {
+		memcpy(to, text, 4);
+		memcpy(to + length - 4, text + length - 4, 4);
+	} else if (length > 0) {
+		memcpy(to, text, length);
+	}
 	s->length += length;
 	s->text[s->length++] = '\0';
 	s->offset[s->nfields] = (uint32_t)s->length;

@@ -76,6 +76,60 @@ test_parse_plain(void)
 	PARSE_OK("19.99", POINT, 199900);
 }
 
+/*
+ * Plain numbers ("-123.45") take a short path; a leading blank sends
+ * the same text down the general one.  Both must agree, status and
+ * value, on numbers of every length around the limits of the short path
+ * (14 whole digits, 4 places), with either decimal mark.
+ */
+static void
+test_parse_short_path_agrees(void)
+{
+	static const char digits[] = "0123456789";
+	unsigned long seed = 12345;
+	char text[64], padded[66];
+	ka_dec a = 0, b = 0;
+	int i, wrong = 0;
+
+	for (i = 0; i < 200000; i++) {
+		size_t n = 0, k, whole, places;
+		int comma, point;
+		enum ka_dec_status sa, sb;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		comma = (int)(seed >> 60 & 1);
+		point = (int)(seed >> 59 & 1);
+		whole = (size_t)(seed >> 40 & 15) + (seed >> 58 & 1);
+		places = (size_t)(seed >> 36 & 7);
+		if (seed >> 57 & 1)
+			text[n++] = '-';
+		for (k = 0; k < whole; k++)
+			text[n++] = digits[(seed >> (k % 30)) % 10];
+		if (point) {
+			text[n++] = comma ? ',' : '.';
+			for (k = 0; k < places; k++)
+				text[n++] = digits[(seed >> (k + 3)) % 10];
+		}
+		text[n] = '\0';
+		padded[0] = ' ';
+		memcpy(padded + 1, text, n + 1);
+		a = b = 7;
+		sa = ka_dec_parse(text, n, comma, &a);
+		sb = ka_dec_parse(padded, n + 1, comma, &b);
+		if ((sa != sb || a != b) && wrong++ < 5)
+			printf("  \"%s\": %d %lld, general path %d %lld\n",
+			    text, (int)sa, (long long)a, (int)sb,
+			    (long long)b);
+	}
+	CHECK_INT(wrong, 0);
+	/* The edges by hand. */
+	expect_parse(__LINE__, "99999999999999.9999", POINT, KA_DEC_OK,
+	    INT64_C(999999999999999999));
+	expect_parse(__LINE__, "-0.0001", POINT, KA_DEC_OK, -1);
+	expect_parse(__LINE__, "-0", POINT, KA_DEC_OK, 0);
+	expect_parse(__LINE__, "12.", POINT, KA_DEC_OK, 120000);
+}
+
 static void
 test_parse_surrounding_blanks(void)
 {
@@ -730,6 +784,7 @@ int
 main(void)
 {
 	RUN(test_parse_plain);
+	RUN(test_parse_short_path_agrees);
 	RUN(test_parse_surrounding_blanks);
 	RUN(test_parse_thousands_separators);
 	RUN(test_parse_decimal_comma);
