@@ -22,11 +22,19 @@ __extension__ typedef __int128 wide;
 
 enum { NOW, THEN, SLOTS };
 
-/* Active days of one group: one bit a day from base, a multiple of 64. */
+/*
+ * Active days of one group: one bit a day from base, a multiple of 64.
+ * Up to DAY_SET_LOCAL words (a year and more) live in the set itself,
+ * beside the group's sums, so adding a day touches no other memory;
+ * wider spans move to the heap.  Empty while words is 0.
+ */
+#define DAY_SET_LOCAL 8
+
 struct day_set {
 	ka_date		 base;
 	uint32_t	 words;
-	uint64_t	*bits;
+	uint64_t	*heap;		/* NULL: the words are in local */
+	uint64_t	 local[DAY_SET_LOCAL];
 };
 
 /* A small owned string; none is "no invoice", which joins no order. */
@@ -555,18 +563,32 @@ floor64(ka_date d)
 	return (ka_date)((v >= 0 ? v / 64 : -((-v + 63) / 64)) * 64);
 }
 
+static inline uint64_t *
+day_words(struct day_set *s)
+{
+	return s->heap != NULL ? s->heap : s->local;
+}
+
+static inline const uint64_t *
+day_words_const(const struct day_set *s)
+{
+	return s->heap != NULL ? s->heap : s->local;
+}
+
 /* Makes the set cover [from, to) (multiples of 64). */
 static void
 day_set_cover(struct day_set *s, ka_date from, ka_date to)
 {
+	uint64_t moved[DAY_SET_LOCAL], *bits;
 	ka_date low, high;
-	uint64_t *bits;
 	uint32_t words;
 
-	if (s->bits == NULL) {
+	if (s->words == 0) {
 		s->base = from;
 		s->words = (uint32_t)(((int64_t)to - from) / 64);
-		s->bits = ka_calloc(s->words, sizeof(*s->bits));
+		s->heap = s->words > DAY_SET_LOCAL ?
+		    ka_calloc(s->words, sizeof(*s->heap)) : NULL;
+		memset(s->local, 0, sizeof(s->local));
 		return;
 	}
 	low = from < s->base ? from : s->base;
@@ -576,11 +598,21 @@ day_set_cover(struct day_set *s, ka_date from, ka_date to)
 	    (int64_t)s->words * 64)
 		return;
 	words = (uint32_t)(((int64_t)high - low) / 64);
-	bits = ka_calloc(words, sizeof(*bits));
-	memcpy(bits + ((int64_t)s->base - low) / 64, s->bits,
+	if (words > DAY_SET_LOCAL) {
+		bits = ka_calloc(words, sizeof(*bits));
+	} else {
+		memset(moved, 0, sizeof(moved));
+		bits = moved;
+	}
+	memcpy(bits + ((int64_t)s->base - low) / 64, day_words(s),
 	    s->words * sizeof(*bits));
-	free(s->bits);
-	s->bits = bits;
+	free(s->heap);
+	if (bits == moved) {
+		memcpy(s->local, moved, sizeof(s->local));
+		s->heap = NULL;
+	} else {
+		s->heap = bits;
+	}
 	s->base = low;
 	s->words = words;
 }
@@ -590,13 +622,14 @@ day_set_add(struct day_set *s, ka_date d)
 {
 	int64_t offset = (int64_t)d - s->base;
 
-	if (s->bits == NULL || offset < 0 || offset >= (int64_t)s->words * 64) {
+	if (s->words == 0 || offset < 0 ||
+	    offset >= (int64_t)s->words * 64) {
 		ka_date w = floor64(d);
 
 		day_set_cover(s, w, (ka_date)((int64_t)w + 64));
 		offset = (int64_t)d - s->base;
 	}
-	s->bits[offset >> 6] |= UINT64_C(1) << (offset & 63);
+	day_words(s)[offset >> 6] |= UINT64_C(1) << (offset & 63);
 }
 
 static int
@@ -604,34 +637,38 @@ day_set_has(const struct day_set *s, ka_date d)
 {
 	int64_t offset = (int64_t)d - s->base;
 
-	if (s->bits == NULL || offset < 0 || offset >= (int64_t)s->words * 64)
+	if (s->words == 0 || offset < 0 || offset >= (int64_t)s->words * 64)
 		return 0;
-	return (s->bits[offset >> 6] >> (offset & 63)) & 1;
+	return (day_words_const(s)[offset >> 6] >> (offset & 63)) & 1;
 }
 
 static void
 day_set_merge(struct day_set *into, const struct day_set *from)
 {
+	const uint64_t *bits = day_words_const(from);
+	uint64_t *to;
 	uint32_t i;
 	int64_t shift;
 
-	if (from->bits == NULL)
+	if (from->words == 0)
 		return;
 	day_set_cover(into, from->base, (ka_date)((int64_t)from->base +
 	    (int64_t)from->words * 64));
 	shift = ((int64_t)from->base - into->base) / 64;
+	to = day_words(into);
 	for (i = 0; i < from->words; i++)
-		into->bits[shift + i] |= from->bits[i];
+		to[shift + i] |= bits[i];
 }
 
 static unsigned long
 day_set_count(const struct day_set *s)
 {
+	const uint64_t *bits = day_words_const(s);
 	unsigned long n = 0;
 	uint32_t i;
 
 	for (i = 0; i < s->words; i++)
-		n += (unsigned long)__builtin_popcountll(s->bits[i]);
+		n += (unsigned long)__builtin_popcountll(bits[i]);
 	return n;
 }
 
@@ -643,7 +680,7 @@ day_set_list(const struct day_set *s, ka_date **days, size_t *capacity)
 	uint32_t i;
 
 	for (i = 0; i < s->words; i++) {
-		uint64_t w = s->bits[i];
+		uint64_t w = day_words_const(s)[i];
 
 		while (w != 0) {
 			if (n == *capacity) {
@@ -696,7 +733,7 @@ sums_init(struct sums *s)
 static void
 sums_free(struct sums *s)
 {
-	free(s->days.bits);
+	free(s->days.heap);
 	free(s->first_invoice.text);
 	free(s->last_invoice.text);
 }
