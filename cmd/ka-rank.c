@@ -18,6 +18,7 @@
 #include "ka_date.h"
 #include "ka_decimal.h"
 #include "ka_msg.h"
+#include "ka_pieces.h"
 #include "ka_rank.h"
 #include "ka_reader.h"
 #include "ka_rejects.h"
@@ -47,6 +48,7 @@ enum {
 	OPT_STRATIFY,
 	OPT_PARTIAL,
 	OPT_SHARD,
+	OPT_PIECE,
 	OPT_MERGE,
 	OPT_JOBS = 'j'
 };
@@ -74,6 +76,7 @@ static const struct option long_options[] = {
 	{ "stratify",		required_argument, NULL, OPT_STRATIFY },
 	{ "partial",		no_argument,	   NULL, OPT_PARTIAL },
 	{ "shard",		required_argument, NULL, OPT_SHARD },
+	{ "piece",		required_argument, NULL, OPT_PIECE },
 	{ "merge",		no_argument,	   NULL, OPT_MERGE },
 	{ "jobs",		required_argument, NULL, OPT_JOBS },
 	{ NULL, 0, NULL, 0 }
@@ -89,6 +92,8 @@ struct options {
 	int		 explain, summary, partial, merge;
 	size_t		 pilot;
 	int		 jobs;		/* pieces of a large file at once */
+	int		 piece, pieces;	/* --piece K/N; 0 without */
+	char		 piece_shard[32];
 };
 
 static void
@@ -101,7 +106,8 @@ usage(int status)
 "               [--abc A,B | --top N | --min-revenue X] [--labels L,...]\n"
 "               [--score METRIC:W,...] [--prev FILE [--hold PCT]]\n"
 "               [--summary | --pilot N [--stratify ROLE]] [--explain]\n"
-"               [--partial [--shard KEY] | --merge] [-j N] [options]\n"
+"               [--partial [--shard KEY] [--piece K/N] | --merge] [-j N]\n"
+"               [options]\n"
 "               [FILE...]\n"
 "\n"
 "Ranks customers by revenue and tiers them; other programs take its\n"
@@ -136,6 +142,8 @@ usage(int status)
 "  --stratify ROLE        spread the pilot across ROLE (e.g. region)\n"
 "  --partial              write mergeable state instead of a ranking\n"
 "  --shard KEY            with --partial: this piece's place in the input\n"
+"  --piece K/N            with --partial: read only the K-th of N pieces of\n"
+"                         FILE (one process each; --shard is then K)\n"
 "  --merge                read --partial files and rank them\n"
 "  -j, --jobs N           read a large file in N pieces at once (default:\n"
 "                         one per processor)\n"
@@ -259,6 +267,17 @@ check_options(struct options *o)
 		ka_cli_usage_error(&o->cli, "--partial always writes CSV");
 	if (o->shard != NULL && !o->partial)
 		ka_cli_usage_error(&o->cli, "--shard needs --partial");
+	if (o->pieces > 0 && !o->partial)
+		ka_cli_usage_error(&o->cli, "--piece needs --partial (the "
+		    "pieces' states go to --merge)");
+	if (o->pieces > 0 && o->cli.read.encoding != NULL)
+		ka_cli_usage_error(&o->cli, "--piece cuts the file at bytes: "
+		    "convert it to UTF-8 first (ka-clean), not --encoding");
+	if (o->pieces > 0 && o->shard == NULL) {
+		snprintf(o->piece_shard, sizeof(o->piece_shard), "%d",
+		    o->piece);
+		o->shard = o->piece_shard;
+	}
 	if (o->merge && ka_filter_count(o->cli.filter) > 0)
 		ka_cli_usage_error(&o->cli, "--where applies when the partial "
 		    "files are made, not to --merge");
@@ -270,6 +289,28 @@ check_options(struct options *o)
 	c->decimal_comma = o->cli.decimal_comma;
 	c->date_format = o->cli.date_format;
 	c->null_string = o->cli.null_string;
+}
+
+/* --piece K/N: 1 <= K <= N. */
+static void
+piece_argument(struct options *o, const char *text)
+{
+	char *end;
+	long k, n;
+
+	errno = 0;
+	k = strtol(text, &end, 10);
+	if (end == text || *end != '/' || errno != 0)
+		ka_cli_usage_error(&o->cli, "--piece %s: give K/N, such as "
+		    "2/8", text);
+	text = end + 1;
+	n = strtol(text, &end, 10);
+	if (end == text || *end != '\0' || errno != 0 || n < 1 ||
+	    n > 100000 || k < 1 || k > n)
+		ka_cli_usage_error(&o->cli, "--piece %ld/%s: K from 1 to N, "
+		    "N from 1 to 100000", k, text);
+	o->piece = (int)k;
+	o->pieces = (int)n;
 }
 
 static void
@@ -375,6 +416,9 @@ parse_options(struct options *o, int argc, char *argv[])
 		case OPT_SHARD:
 			o->shard = optarg;
 			break;
+		case OPT_PIECE:
+			piece_argument(o, optarg);
+			break;
 		case OPT_MERGE:
 			o->merge = 1;
 			break;
@@ -466,6 +510,32 @@ read_in_pieces(const struct options *o, ka_rank *rank, ka_reader *reader,
 		return 0;
 	return ka_rank_add_file(rank, files[0], &o->cli.read,
 	    ka_reader_delimiter(reader), o->jobs);
+}
+
+/*
+ * --piece K/N: the header as read, then only the piece's lines, with
+ * their own line numbers in messages.
+ */
+static void
+rank_piece(const struct options *o, ka_rank *rank, ka_reader *reader,
+    struct ka_rejects *rejects, int nfiles, char *const *files)
+{
+	struct ka_reader_options piece = o->cli.read;
+	char error[1024];
+	ka_reader *part;
+
+	if (nfiles != 1 || strcmp(files[0], "-") == 0)
+		ka_die(KA_EXIT_USAGE, "--piece reads a piece of one named "
+		    "file; give exactly one");
+	if (ka_pieces_range(files[0], ka_reader_delimiter(reader),
+	    ka_reader_header(reader)->nfields, o->piece, o->pieces, &piece,
+	    error, sizeof(error)) < 0)
+		ka_die(KA_EXIT_DATA, "%s", error);
+	if ((part = ka_reader_open((const char *const *)files, 1, &piece)) ==
+	    NULL)
+		exit(KA_EXIT_DATA);
+	rank_sales(o, rank, part, rejects);
+	ka_reader_close(part);
 }
 
 static void
@@ -596,7 +666,9 @@ read_input(struct options *o, ka_rank *rank, struct ka_rejects *rejects,
 		ka_roles_require(&o->cli.roles, ka_reader_header(reader),
 		    missing);
 	ka_rejects_open(rejects, o->cli.lenient ? o->cli.rejects : NULL);
-	if (!read_in_pieces(o, rank, reader, nfiles, files))
+	if (o->pieces > 0)
+		rank_piece(o, rank, reader, rejects, nfiles, files);
+	else if (!read_in_pieces(o, rank, reader, nfiles, files))
 		rank_sales(o, rank, reader, rejects);
 	return reader;
 }

@@ -5,9 +5,11 @@
 #define _POSIX_C_SOURCE 200809L	/* pread, clock_gettime */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +20,7 @@
 
 #define PIECE_MIN	(4u << 20)	/* smaller files are read in one go */
 #define PIECE_SEARCH	(64u << 10)	/* how far to look for a line end */
+#define READ_BLOCK	(1u << 20)	/* lines before a piece, counted */
 
 /* What the pieces share. */
 struct shared {
@@ -300,4 +303,139 @@ ka_pieces_read(const char *path, const ka_record *header,
 	for (i = 0; i < made; i++)
 		cb->piece_free(context, pieces[i].state);
 	return done;
+}
+
+/* The physical lines that end in [0, end): LF, CRLF and a lone CR. */
+static int
+count_lines(int file, off_t end, unsigned long *lines)
+{
+	char *buffer = malloc(READ_BLOCK + 1);
+	off_t at = 0;
+	ssize_t n;
+	const char *p, *stop;
+
+	if (buffer == NULL)
+		return -1;
+	*lines = 0;
+	while (at < end) {
+		size_t want = end - at < (off_t)READ_BLOCK ?
+		    (size_t)(end - at) : READ_BLOCK;
+
+		/* One byte more, to see whether a CR at the edge is a CRLF. */
+		n = pread(file, buffer, want + 1, at);
+		if (n < (ssize_t)want) {
+			free(buffer);
+			return -1;
+		}
+		for (p = buffer, stop = buffer + want;
+		    (p = memchr(p, '\n', (size_t)(stop - p))) != NULL; p++)
+			(*lines)++;
+		for (p = buffer; (p = memchr(p, '\r', (size_t)(stop - p))) !=
+		    NULL; p++)
+			if (p + 1 == buffer + n || p[1] != '\n')
+				(*lines)++;
+		at += (off_t)want;
+	}
+	free(buffer);
+	return 0;
+}
+
+/* Whether the file is one short line, without a line end or a quote. */
+static int
+header_alone(int file, off_t size)
+{
+	char buffer[PIECE_SEARCH];
+
+	return size < (off_t)sizeof(buffer) &&
+	    pread(file, buffer, (size_t)size, 0) == (ssize_t)size &&
+	    memchr(buffer, '"', (size_t)size) == NULL &&
+	    memchr(buffer, '\n', (size_t)size) == NULL &&
+	    memchr(buffer, '\r', (size_t)size) == NULL;
+}
+
+/*
+ * Where piece i of n starts: the byte after the first line feed at or
+ * after its share of the data, or size.  -1 when no line feed is near
+ * enough; *target says where the search began.
+ */
+static off_t
+piece_start(int file, off_t header_end, off_t size, int i, int n,
+    off_t *target)
+{
+	off_t end;
+
+	*target = header_end + (size - header_end) / n * i;
+	if (i == 0 || *target <= header_end)
+		return header_end;
+	if (i == n)
+		return size;
+	end = line_end_after(file, *target - 1, size, 0);
+	if (end < 0 && size - *target < (off_t)PIECE_SEARCH)
+		return size;	/* the last line, with no line feed */
+	return end;
+}
+
+int
+ka_pieces_range(const char *path, int delimiter, size_t header_fields,
+    int k, int n, struct ka_reader_options *options, char *error,
+    size_t size)
+{
+	struct stat st;
+	off_t header_end, from, to = 0, target;
+	unsigned long lines;
+	int file;
+
+	if (k < 1 || k > n) {
+		snprintf(error, size, "there is no piece %d of %d", k, n);
+		return -1;
+	}
+	if (options->encoding != NULL) {
+		snprintf(error, size, "%s: a piece of a file in %s could start "
+		    "inside a character; convert it first (ka-clean)", path,
+		    options->encoding);
+		return -1;
+	}
+	if ((file = open(path, O_RDONLY)) < 0 || fstat(file, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		snprintf(error, size, "%s: pieces are byte ranges of a regular "
+		    "file%s%s", path, file < 0 ? ": " : "",
+		    file < 0 ? strerror(errno) : "");
+		if (file >= 0)
+			close(file);
+		return -1;
+	}
+	header_end = line_end_after(file, 0, st.st_size, 1);
+	if (header_end < 0 && header_alone(file, st.st_size))
+		header_end = st.st_size;	/* a header and no data */
+	if (header_end < 0) {
+		snprintf(error, size, "%s: no line feed ends the header line "
+		    "before a quote or within 64 kB; pieces need a plain "
+		    "header line ending in LF or CRLF", path);
+		close(file);
+		return -1;
+	}
+	from = piece_start(file, header_end, st.st_size, k - 1, n, &target);
+	if (from >= 0)
+		to = piece_start(file, header_end, st.st_size, k, n, &target);
+	if (from < 0 || to < 0) {
+		snprintf(error, size, "%s: no line feed within 64 kB after "
+		    "byte %lld; pieces are cut at line feeds (lines must end "
+		    "in LF or CRLF)", path, (long long)target);
+		close(file);
+		return -1;
+	}
+	if (count_lines(file, from, &lines) < 0) {
+		snprintf(error, size, "%s: read error: %s", path,
+		    strerror(errno));
+		close(file);
+		return -1;
+	}
+	close(file);
+	options->no_header = 1;
+	options->header_fields = header_fields;
+	options->delimiter = delimiter;
+	options->range_start = (uint64_t)from;
+	options->range_end = (uint64_t)to;
+	options->first_line = lines + 1;
+	return 0;
 }

@@ -79,4 +79,22 @@ int	 ka_pieces_read(const char *path, const ka_record *header,
 	    const struct ka_reader_options *options, int delimiter, int jobs,
 	    const struct ka_pieces_callbacks *cb, void *context);
 
+/*
+ * For one process of several, each reading its own piece of one file
+ * (ka-rank --piece K/N): sets options to read piece k of n (1 <= k <=
+ * n) of path's data lines, cut as ka_pieces_read() cuts them, at the
+ * first line feed after each n-th of the bytes after the header, so
+ * that the n processes together read every line once.  options gets
+ * the byte range, no_header with header_fields (the header's fields),
+ * delimiter, and first_line, the file's line number where the piece
+ * starts (counting the lines before it reads them once, quickly from
+ * the page cache).  A piece may be empty.  Returns 0, or -1 with a
+ * message in error: not a regular file, an --encoding, a quote in the
+ * header line (where it ends is then a parser's question), no line feed
+ * within 64 kB after a cut (line ends of CR alone, or a line that long).
+ */
+int	 ka_pieces_range(const char *path, int delimiter,
+	    size_t header_fields, int k, int n,
+	    struct ka_reader_options *options, char *error, size_t size);
+
 #endif

@@ -1118,7 +1118,7 @@ open_file(ka_reader *r)
 	}
 	r->eof = 0;
 	r->pos = r->filled = 0;
-	r->line = 1;
+	r->line = r->options.first_line > 0 ? r->options.first_line : 1;
 	r->records = 0;
 	r->at_file_start = 1;
 	forget_searches(r);

@@ -66,6 +66,12 @@ struct ka_reader_options {
 	 * first record has.
 	 */
 	size_t		 header_fields;
+	/*
+	 * The number of the first line read, for a byte range that starts
+	 * inside a file (ka_pieces_range()): messages then name the
+	 * file's own lines.  0: 1.
+	 */
+	unsigned long	 first_line;
 };
 
 /* What went wrong with the record ka_reader_next() just returned. */

@@ -15,9 +15,10 @@
 #   sqlite3: .import FILE into a new database, then SELECT customer_id,
 #       sum(amount), count(*) ... GROUP BY customer_id ORDER BY 2 DESC
 # all measured in this run; then ka-rank's peak memory on 1M, 2M and 4M
-# rows (it must not grow with rows), and the --partial | --merge run
-# under GNU parallel on every core against the single pass.  Nothing
-# here fails on time.
+# rows (it must not grow with rows), and the --partial | --merge runs
+# under GNU parallel on every core (the file handed out by --pipepart,
+# and each job reading its own --piece) against the single pass.
+# Nothing here fails on time.
 set -u
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -88,6 +89,8 @@ fi
 if command -v parallel >/dev/null; then
 	# One block per core; -k keeps the pieces in input order.
 	measure parallel sh -c "parallel --pipepart --block -1 -j $cores -k --header : -a '$file' '$rank' --partial --no-progress $opts | '$rank' --merge"
+	# Each job reads its own piece of the file (--piece K/N).
+	measure pieces sh -c "parallel -j $cores '$rank' --partial --no-progress --piece {}/$cores $opts '$file' ::: $(seq -s ' ' "$cores") | '$rank' --merge"
 fi
 
 printf '\nka-rank %s\n' "$opts"
@@ -108,7 +111,8 @@ row ka-rank "ka-rank (default: -j $cores, pieces on threads)"
 row ka-rank-j1 "ka-rank -j 1 (one thread)"
 row mlr "mlr stats1 sum,count by customer + sort"
 row sqlite3 "sqlite3 .import + GROUP BY customer"
-row parallel "ka-rank --partial | --merge, parallel -j $cores"
+row parallel "--partial | --merge, parallel --pipepart -j $cores"
+row pieces "--partial --piece K/$cores | --merge, parallel"
 
 verdict() {	# name target
 	[ -n "${seconds[$1]:-}" ] || return
@@ -120,13 +124,16 @@ verdict() {	# name target
 echo
 verdict mlr 15
 verdict sqlite3 10
-if [ -n "${seconds[parallel]:-}" ]; then
-	if cmp -s "$data/rank-out-ka-rank.txt" "$data/rank-out-parallel.txt"; then
-		echo "parallel output: byte for byte the single pass's"
+for run in parallel pieces; do
+	[ -n "${seconds[$run]:-}" ] || continue
+	if cmp -s "$data/rank-out-ka-rank.txt" "$data/rank-out-$run.txt"; then
+		echo "$run output: byte for byte the single pass's"
 	else
-		echo "parallel output: DIFFERS from the single pass's"
+		echo "$run output: DIFFERS from the single pass's"
 	fi
-fi
+	awk -v s="${seconds[$run]}" -v one="${seconds[ka-rank-j1]:-0}" \
+	    -v n="$run" 'BEGIN { if (one > 0) printf "%s vs the single pass on one core (-j 1): %.2f s vs %.2f s, %s\n", n, s, one, (s < one ? "beats it" : "does NOT beat it") }'
+done
 
 # Peak memory must not grow with rows: 1M, 2M and 4M rows.
 make_data() {	# rows -> file name
