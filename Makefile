@@ -27,7 +27,8 @@ LIB_OBJ	:= $(LIB_SRC:common/%.c=$(BUILD)/obj/%.o)
 LIB	:= $(BUILD)/libka.a
 PROGRAMS := $(patsubst cmd/%.c,$(BUILD)/bin/%,$(wildcard cmd/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) \
+	$(BUILD)/tests/test_reader_portable
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 DEPS_OK	:= $(BUILD)/.deps-ok
 
@@ -69,6 +70,14 @@ $(BUILD)/bin/%: cmd/%.c $(LIB) common/*.h
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB) common/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LDLIBS)
+
+# The reader's tests again on its portable fast path (no SSE2 or AVX2),
+# the one CPUs other than x86 run.
+$(BUILD)/tests/test_reader_portable: tests/unit/test_reader.c tests/unit/*.h \
+    common/ka_reader.c $(LIB) common/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DKA_NO_SIMD -Itests/unit -o $@ $< common/ka_reader.c \
+	    $(LIB) $(ALL_LDFLAGS) $(LDLIBS)
 
 check: $(PROGRAMS) $(UNITS)
 	@bash tests/run $(BUILD)

@@ -11,10 +11,13 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#ifdef __SSE2__
+/* KA_NO_SIMD builds the portable fast path alone (other CPUs have it;
+   tests/unit builds it here too, as test_reader_portable). */
+#if defined(__SSE2__) && !defined(KA_NO_SIMD)
+#define HAVE_SSE2_PATH 1
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(KA_NO_SIMD)
 #include <immintrin.h>
 #define HAVE_AVX2_PATH 1	/* chosen at run time, where the CPU has it */
 #endif
@@ -542,7 +545,7 @@ struct chunk_masks {
 	uint64_t	 high;		/* above 0x7f: UTF-8 to check */
 };
 
-#ifdef __SSE2__
+#ifdef HAVE_SSE2_PATH
 static inline uint64_t
 bits16(__m128i compared, int at)
 {

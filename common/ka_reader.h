@@ -6,9 +6,11 @@
  * bytes long; every field is NUL-terminated.  A record stays valid until
  * the next call to ka_reader_next().
  *
- * Records without a quote character are split in place (a memchr fast
- * path); a record that holds a quote character is handed to libcsv.
- * Both paths give identical records; tests/unit/test_reader.c proves it.
+ * Records without a quote character are split in place by a fast path
+ * that looks at 64 bytes at a time (AVX2 where the CPU has it, SSE2
+ * otherwise, chosen at run time); a record that holds a quote character
+ * is handed to libcsv.  All paths give identical records;
+ * tests/unit/test_reader.c proves it.
  */
 #ifndef KA_READER_H
 #define KA_READER_H
