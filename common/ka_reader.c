@@ -691,29 +691,6 @@ reserve_split(ka_reader *r, size_t n)
 	return r->split_offset;
 }
 
-/*
- * The first byte in [from, to) of text that is not valid UTF-8, or to:
- * inline, as a record's non-ASCII stretch is mostly a word or two.
- */
-static inline size_t
-invalid_utf8_at(const char *text, size_t from, size_t to)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t n;
-
-	while (from < to) {
-		if (s[from] < 0x80) {
-			from++;
-			continue;
-		}
-		n = ka_utf8_sequence_length(s + from, to - from);
-		if (n == 0)
-			return from;
-		from += n;
-	}
-	return to;
-}
-
 /* The 1-based field that byte offset falls in, from the split. */
 static size_t
 field_at(const ka_reader *r, size_t nfields, size_t offset)
@@ -854,7 +831,7 @@ found:
 		set_error(r, rec->line, column, "NUL byte in column %zu (is "
 		    "this UTF-16 or binary data? try --encoding)", column);
 	} else if (high_from != SIZE_MAX &&
-	    (bad = invalid_utf8_at(line, high_from, high_to)) < high_to) {
+	    (bad = ka_utf8_invalid_in(line, high_from, high_to)) < high_to) {
 		size_t column = field_at(r, n, bad);
 
 		*status = KA_READ_BAD_UTF8;

@@ -50,4 +50,28 @@ ka_utf8_sequence_length(const unsigned char *s, size_t left)
  */
 size_t	ka_utf8_width(const char *s, size_t len);
 
+/*
+ * The first byte in [from, to) of text that is not valid UTF-8, or to;
+ * inline and byte by byte, for short stretches (the reader checks each
+ * record's bytes above 0x7f with it, mostly a word or two).
+ */
+static inline size_t
+ka_utf8_invalid_in(const char *text, size_t from, size_t to)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n;
+
+	while (from < to) {
+		if (s[from] < 0x80) {
+			from++;
+			continue;
+		}
+		n = ka_utf8_sequence_length(s + from, to - from);
+		if (n == 0)
+			return from;
+		from += n;
+	}
+	return to;
+}
+
 #endif
