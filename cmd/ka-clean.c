@@ -16,6 +16,7 @@
 #include "ka_reader.h"
 #include "ka_rejects.h"
 #include "ka_roles.h"
+#include "ka_text.h"
 #include "ka_writer.h"
 
 /* ---- options ---- */
@@ -120,18 +121,6 @@ plan_columns(const struct options *o, const ka_record *header)
 		columns[c].keep = 1;
 	}
 	return columns;
-}
-
-static void
-trim(const char **text, size_t *length)
-{
-	while (*length > 0 && (**text == ' ' || **text == '\t')) {
-		(*text)++;
-		(*length)--;
-	}
-	while (*length > 0 && ((*text)[*length - 1] == ' ' ||
-	    (*text)[*length - 1] == '\t'))
-		(*length)--;
 }
 
 /* Money shows two places when that is exact, more only when needed. */
@@ -304,7 +293,7 @@ clean_all(struct options *o, ka_reader *reader, ka_writer *writer,
 			ka_dec value;
 
 			if (!o->keep_spaces)
-				trim(&text, &length);
+				ka_text_trim(&text, &length);
 			if (ka_cli_is_null(&o->cli, text, length))
 				length = 0;
 			if (columns[i].kind == KIND_TEXT) {

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ka_date.h"
+#include "ka_text.h"
 
 /*
  * ka_date_from_ymd counts days from 1 March of year 0, so that February,
@@ -223,17 +224,6 @@ take_text(struct cursor *c, const char *text)
 	return 0;
 }
 
-static void
-trim_blanks(const char **s, size_t *len)
-{
-	while (*len > 0 && is_blank((unsigned char)**s)) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len > 0 && is_blank((unsigned char)(*s)[*len - 1]))
-		(*len)--;
-}
-
 /* An offset from UTC: Z, +hh, +hhmm or +hh:mm, or the same with '-'. */
 static int
 skip_utc_offset(struct cursor *c)
@@ -373,7 +363,7 @@ ka_date_parse(const char *s, size_t len, ka_date *out)
 		    (u[2] - '0') * 10 + (u[3] - '0'),
 		    (u[5] - '0') * 10 + (u[6] - '0'),
 		    (u[8] - '0') * 10 + (u[9] - '0'), out);
-	trim_blanks(&s, &len);
+	ka_text_trim(&s, &len);
 	return parse_date_slowly(s, len, out);
 }
 
@@ -386,7 +376,7 @@ ka_date_parse_format(const char *s, size_t len, const char *strptime_format,
 	const char *rest;
 	long long year, month;
 
-	trim_blanks(&s, &len);
+	ka_text_trim(&s, &len);
 	/* A NUL inside would hide the bytes after it from strptime. */
 	if (len >= sizeof(copy) || memchr(s, '\0', len) != NULL)
 		return -1;
@@ -944,7 +934,7 @@ ka_period_parse(const char *text, ka_date as_of, ka_period *out,
 	in.as_of = as_of;
 	in.error = error;
 	in.error_size = error_size;
-	trim_blanks(&in.text, &in.length);
+	ka_text_trim(&in.text, &in.length);
 	if (error != NULL && error_size > 0)
 		error[0] = '\0';
 

@@ -10,6 +10,7 @@
 #include "ka_keys.h"
 #include "ka_msg.h"
 #include "ka_stats.h"
+#include "ka_text.h"
 
 #define ANONYMOUS	UINT32_MAX	/* a response with no account */
 #define SEPARATOR	'\x1f'		/* between the parts of a group key */
@@ -145,18 +146,6 @@ struct ka_feedback {
 
 /* ---- small helpers ---- */
 
-static void
-trim(const char **text, size_t *length)
-{
-	while (*length > 0 && (**text == ' ' || **text == '\t')) {
-		(*text)++;
-		(*length)--;
-	}
-	while (*length > 0 && ((*text)[*length - 1] == ' ' ||
-	    (*text)[*length - 1] == '\t'))
-		(*length)--;
-}
-
 /* Header names compare like role aliases: ASCII lowered, and spaces,
    '_', '-', '.' and '/' dropped. */
 static void
@@ -198,18 +187,6 @@ snake_name(const char *in, const char *suffix)
 		o--;
 	memcpy(out + o, suffix, strlen(suffix) + 1);
 	return out;
-}
-
-/* How much of a bad value a message quotes: 60 bytes, whole characters. */
-static int
-shown(const char *text, size_t length)
-{
-	if (length <= 60)
-		return (int)length;
-	length = 60;
-	while (length > 0 && ((unsigned char)text[length] & 0xc0) == 0x80)
-		length--;
-	return (int)length;
 }
 
 static const char *
@@ -707,8 +684,8 @@ ka_feedback_load_accounts(ka_feedback *fb, const char *path,
 		kl = ka_field_length(&rec, (size_t)key);
 		t = ka_field(&rec, (size_t)tier);
 		tl = ka_field_length(&rec, (size_t)tier);
-		trim(&k, &kl);
-		trim(&t, &tl);
+		ka_text_trim(&k, &kl);
+		ka_text_trim(&t, &tl);
 		if (kl == 0)
 			continue;
 		a = ka_keys_intern(fb->accounts, k, kl, &added);
@@ -723,7 +700,7 @@ ka_feedback_load_accounts(ka_feedback *fb, const char *path,
 			const char *n = ka_field(&rec, (size_t)name);
 			size_t nl = ka_field_length(&rec, (size_t)name);
 
-			trim(&n, &nl);
+			ka_text_trim(&n, &nl);
 			if (nl > 0)
 				fb->account_name[a] = ka_strndup(n, nl);
 		}
@@ -988,7 +965,7 @@ field_of(const ka_feedback *fb, const ka_record *rec, long column,
 	}
 	*text = ka_field(rec, (size_t)column);
 	*length = ka_field_length(rec, (size_t)column);
-	trim(text, length);
+	ka_text_trim(text, length);
 	if (fb->c.null_string != NULL &&
 	    strlen(fb->c.null_string) == *length &&
 	    memcmp(fb->c.null_string, *text, *length) == 0)
@@ -1005,7 +982,7 @@ bad(ka_feedback *fb, long column, const char *name, const char *format,
 	if (n < 0 || (size_t)n >= sizeof(fb->error))
 		n = 0;
 	snprintf(fb->error + n, sizeof(fb->error) - (size_t)n, format,
-	    shown(text, length), text);
+	    ka_text_shown(text, length), text);
 	fb->error_column = (size_t)column + 1;
 	return KA_FEEDBACK_BAD;
 }

@@ -30,6 +30,7 @@
 #include "ka_msg.h"
 #include "ka_pieces.h"
 #include "ka_promo.h"
+#include "ka_text.h"
 
 __extension__ typedef __int128 wide;
 
@@ -203,18 +204,6 @@ grow(void **array, size_t *cap, size_t need, size_t size)
 	*array = ka_reallocarray(*array, n, size);
 	memset((char *)*array + *cap * size, 0, (n - *cap) * size);
 	*cap = n;
-}
-
-static void
-trim(const char **text, size_t *length)
-{
-	while (*length > 0 && (**text == ' ' || **text == '\t')) {
-		(*text)++;
-		(*length)--;
-	}
-	while (*length > 0 && ((*text)[*length - 1] == ' ' ||
-	    (*text)[*length - 1] == '\t'))
-		(*length)--;
 }
 
 
@@ -740,18 +729,6 @@ saved_as_record(const struct saved *s, const char *file, ka_record *rec)
 	rec->line = rec->end_line = s->line;
 }
 
-/* How much of a bad value a message quotes: 60 bytes, whole characters. */
-static int
-shown(const char *text, size_t length)
-{
-	if (length <= 60)
-		return (int)length;
-	length = 60;
-	while (length > 0 && ((unsigned char)text[length] & 0xc0) == 0x80)
-		length--;
-	return (int)length;
-}
-
 int
 ka_promo_load_accounts(ka_promo *p, const char *path,
     const struct ka_reader_options *options, char *error, size_t size)
@@ -816,7 +793,7 @@ ka_promo_load_accounts(ka_promo *p, const char *path,
 		}
 		text = ka_field(&rec, (size_t)cid);
 		length = ka_field_length(&rec, (size_t)cid);
-		trim(&text, &length);
+		ka_text_trim(&text, &length);
 		if (length == 0) {
 			snprintf(error, size, "%s:%lu: column %ld (%s): empty "
 			    "customer_id", rec.file, rec.line, cid + 1,
@@ -830,7 +807,8 @@ ka_promo_load_accounts(ka_promo *p, const char *path,
 			snprintf(error, size, "%s:%lu: column %ld (%s): "
 			    "duplicate customer_id \"%.*s\" (first on line "
 			    "%lu)", rec.file, rec.line, cid + 1,
-			    ka_field(header, (size_t)cid), shown(text, length),
+			    ka_field(header, (size_t)cid),
+			    ka_text_shown(text, length),
 			    text, a->file_line);
 			result = KA_EXIT_DATA;
 			break;
@@ -841,7 +819,7 @@ ka_promo_load_accounts(ka_promo *p, const char *path,
 		if (cname >= 0) {
 			text = ka_field(&rec, (size_t)cname);
 			length = ka_field_length(&rec, (size_t)cname);
-			trim(&text, &length);
+			ka_text_trim(&text, &length);
 			if (length > 0) {
 				free(a->name);
 				a->name = ka_strndup(text, length);
@@ -850,7 +828,7 @@ ka_promo_load_accounts(ka_promo *p, const char *path,
 		if (ctier >= 0) {
 			text = ka_field(&rec, (size_t)ctier);
 			length = ka_field_length(&rec, (size_t)ctier);
-			trim(&text, &length);
+			ka_text_trim(&text, &length);
 			if (length > 0)
 				a->tier = ka_keys_intern(p->tier_keys, text,
 				    length, &added);
@@ -858,7 +836,7 @@ ka_promo_load_accounts(ka_promo *p, const char *path,
 		if (cregion >= 0) {
 			text = ka_field(&rec, (size_t)cregion);
 			length = ka_field_length(&rec, (size_t)cregion);
-			trim(&text, &length);
+			ka_text_trim(&text, &length);
 			if (length > 0)
 				a->region = ka_keys_intern(p->region_keys,
 				    text, length, &added);
@@ -945,7 +923,7 @@ promo_field(const struct promo_reading *r, enum promo_column c,
 	}
 	*text = ka_field(r->rec, (size_t)r->column[c]);
 	*length = ka_field_length(r->rec, (size_t)r->column[c]);
-	trim(text, length);
+	ka_text_trim(text, length);
 	if (r->p->config.null_string != NULL &&
 	    strlen(r->p->config.null_string) == *length &&
 	    memcmp(r->p->config.null_string, *text, *length) == 0)
@@ -1024,7 +1002,8 @@ read_promo_date(struct promo_reading *r, enum promo_column c, ka_date *d)
 	    ka_date_parse_format(text, length, r->p->config.date_format,
 	    d) == 0)
 		return 0;
-	bad_promo(r, c, "not a date: \"%.*s\"", shown(text, length), text);
+	bad_promo(r, c, "not a date: \"%.*s\"",
+	    ka_text_shown(text, length), text);
 	return -1;
 }
 
@@ -1050,7 +1029,7 @@ read_promo(struct promo_reading *r, struct promo *out)
 	}
 	if ((found = ka_keys_find(p->promo_keys, text, length)) >= 0) {
 		bad_promo(r, PC_ID, "duplicate promo_id \"%.*s\" (first on "
-		    "line %lu)", shown(text, length), text,
+		    "line %lu)", ka_text_shown(text, length), text,
 		    p->promos[found].line);
 		return -1;
 	}
@@ -1068,16 +1047,17 @@ read_promo(struct promo_reading *r, struct promo *out)
 		const char *label = text + 5;
 		size_t n = length - 5;
 
-		trim(&label, &n);
+		ka_text_trim(&label, &n);
 		out->target = TARGET_TIER;
 		if (!p->has_tier_column) {
 			bad_promo(r, PC_CUSTOMER, "\"%.*s\" needs --accounts "
-			    "with a tier column", shown(text, length), text);
+			    "with a tier column",
+			    ka_text_shown(text, length), text);
 			goto bad;
 		}
 		if ((found = ka_keys_find(p->tier_keys, label, n)) < 0) {
 			bad_promo(r, PC_CUSTOMER, "no account has tier "
-			    "\"%.*s\"", shown(label, n), label);
+			    "\"%.*s\"", ka_text_shown(label, n), label);
 			goto bad;
 		}
 		out->tier = (uint32_t)found;
@@ -1087,7 +1067,8 @@ read_promo(struct promo_reading *r, struct promo *out)
 			if ((found = ka_keys_find(p->account_keys, text,
 			    length)) < 0 || !p->accounts[found].in_file) {
 				bad_promo(r, PC_CUSTOMER, "unknown customer "
-				    "\"%.*s\": not in %s", shown(text, length),
+				    "\"%.*s\": not in %s",
+				    ka_text_shown(text, length),
 				    text, p->accounts_files);
 				goto bad;
 			}
@@ -1107,7 +1088,8 @@ read_promo(struct promo_reading *r, struct promo *out)
 		out->scope = scope_of(p, SCOPE_CATEGORY, text + 4, length - 4);
 	else {
 		bad_promo(r, PC_SCOPE, "bad scope \"%.*s\": expected all, "
-		    "sku:CODE or category:NAME", shown(text, length), text);
+		    "sku:CODE or category:NAME",
+		    ka_text_shown(text, length), text);
 		goto bad;
 	}
 	/* start, end */
@@ -1144,7 +1126,7 @@ read_promo(struct promo_reading *r, struct promo *out)
 		if (status != KA_DEC_OK || out->discount < 0 ||
 		    out->discount > 100 * KA_DEC_SCALE) {
 			bad_promo(r, PC_DISCOUNT, "not a percent from 0 to "
-			    "100: \"%.*s\"", shown(text, length), text);
+			    "100: \"%.*s\"", ka_text_shown(text, length), text);
 			goto bad;
 		}
 		out->has_discount = 1;
@@ -1156,13 +1138,14 @@ read_promo(struct promo_reading *r, struct promo *out)
 		    &out->cost);
 		if (status != KA_DEC_OK) {
 			bad_promo(r, PC_COST, "%s: \"%.*s\"",
-			    ka_dec_status_text(status), shown(text, length),
+			    ka_dec_status_text(status),
+			    ka_text_shown(text, length),
 			    text);
 			goto bad;
 		}
 		if (out->cost < 0) {
 			bad_promo(r, PC_COST, "negative cost: \"%.*s\"",
-			    shown(text, length), text);
+			    ka_text_shown(text, length), text);
 			goto bad;
 		}
 		out->has_cost = 1;
@@ -1786,7 +1769,7 @@ field_text(const ka_promo *p, const ka_record *rec, enum ka_role role,
 	}
 	*text = ka_field(rec, c);
 	*length = ka_field_length(rec, c);
-	trim(text, length);
+	ka_text_trim(text, length);
 	if (is_null(p, *text, *length))
 		*length = 0;
 }
@@ -1804,7 +1787,8 @@ bad_value(ka_promo *p, const ka_record *rec, enum ka_role role,
 		    p->column_name[role], what);
 	else
 		set_error(p, c + 1, "column %zu (%s): %s: \"%.*s\"", c + 1,
-		    p->column_name[role], what, shown(text, length), text);
+		    p->column_name[role], what,
+		    ka_text_shown(text, length), text);
 }
 
 /* 1 with a value, 0 empty, -1 bad (message set). */
@@ -3594,7 +3578,7 @@ ka_promo_parse_by(const char *text, unsigned *by, char *error, size_t size)
 		size_t n = end != NULL ? (size_t)(end - s) : strlen(s);
 		const char *word = s;
 
-		trim(&word, &n);
+		ka_text_trim(&word, &n);
 		if (n == 8 && memcmp(word, "customer", 8) == 0)
 			*by |= KA_PROMO_BY_CUSTOMER;
 		else if (n == 8 && memcmp(word, "mechanic", 8) == 0)

@@ -9,6 +9,7 @@
 #include "ka_msg.h"
 #include "ka_pieces.h"
 #include "ka_rank.h"
+#include "ka_text.h"
 
 /*
  * Sums of ka_dec values times 10000 (percent) or times each other (the
@@ -167,18 +168,6 @@ set_error(ka_rank *r, size_t column, const char *format, ...)
 	vsnprintf(r->error, sizeof(r->error), format, args);
 	va_end(args);
 	r->error_column = column;
-}
-
-static void
-trim(const char **text, size_t *length)
-{
-	while (*length > 0 && (**text == ' ' || **text == '\t')) {
-		(*text)++;
-		(*length)--;
-	}
-	while (*length > 0 && ((*text)[*length - 1] == ' ' ||
-	    (*text)[*length - 1] == '\t'))
-		(*length)--;
 }
 
 /* memcmp for the short keys, dates and invoices of the hot path,
@@ -1003,7 +992,7 @@ field_text(const ka_rank *r, const ka_record *rec, enum ka_role role,
 
 	*text = ka_field(rec, c);
 	*length = ka_field_length(rec, c);
-	trim(text, length);
+	ka_text_trim(text, length);
 	if (is_null(r, *text, *length))
 		*length = 0;
 }
@@ -2126,7 +2115,7 @@ ka_rank_load_previous(ka_rank *r, const char *path,
 			ka_reader_close(reader);
 			return -1;
 		}
-		trim(&k, &klen);
+		ka_text_trim(&k, &klen);
 		if (*label == '\0' || klen == 0)
 			continue;	/* lost rows have no tier */
 		for (i = 0; i < r->tiers; i++)

@@ -13,6 +13,7 @@
 #include "ka_msg.h"
 #include "ka_pieces.h"
 #include "ka_rebate.h"
+#include "ka_text.h"
 
 /*
  * Rebates are summed exactly at 10 decimal places: a basis (4 places)
@@ -27,34 +28,10 @@ __extension__ typedef __int128 wide;
 
 /* ---- small helpers ---- */
 
-static void
-trim(const char **text, size_t *length)
-{
-	while (*length > 0 && (**text == ' ' || **text == '\t')) {
-		(*text)++;
-		(*length)--;
-	}
-	while (*length > 0 && ((*text)[*length - 1] == ' ' ||
-	    (*text)[*length - 1] == '\t'))
-		(*length)--;
-}
-
 static int
 equal_nocase(const char *a, size_t length, const char *b)
 {
 	return strlen(b) == length && strncasecmp(a, b, length) == 0;
-}
-
-/* How much of a bad value a message quotes, cut between characters. */
-static int
-shown(const char *text, size_t length)
-{
-	if (length <= 60)
-		return (int)length;
-	length = 60;
-	while (length > 0 && ((unsigned char)text[length] & 0xc0) == 0x80)
-		length--;
-	return (int)length;
 }
 
 static const char *
@@ -92,7 +69,7 @@ ka_rebate_method_from_name(const char *text, size_t length)
 	};
 	size_t i;
 
-	trim(&text, &length);
+	ka_text_trim(&text, &length);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (equal_nocase(text, length, names[i].name))
 			return names[i].method;
@@ -179,7 +156,7 @@ schedule_error(char *error, size_t size, size_t index, const char *piece,
 	vsnprintf(what, sizeof(what), format, args);
 	va_end(args);
 	snprintf(error, size, "tier %zu \"%.*s\": %s", index,
-	    shown(piece, piece_length), piece, what);
+	    ka_text_shown(piece, piece_length), piece, what);
 	return -1;
 }
 
@@ -203,7 +180,7 @@ ka_rebate_parse_tiers(const char *text, size_t length,
 	int kind = -1;
 
 	memset(&s, 0, sizeof(s));
-	trim(&text, &length);
+	ka_text_trim(&text, &length);
 	if (length == 0) {
 		snprintf(error, size, "no tiers (write them like "
 		    "5000:2%%,20000:4%%)");
@@ -222,7 +199,7 @@ ka_rebate_parse_tiers(const char *text, size_t length,
 		    length - start;
 		start += piece_length + 1;
 		index++;
-		trim(&piece, &piece_length);
+		ka_text_trim(&piece, &piece_length);
 		if (piece_length == 0)
 			return schedule_error(error, size, index, piece, 0,
 			    "empty (tiers are THRESHOLD:RATE, separated by "
@@ -247,8 +224,8 @@ ka_rebate_parse_tiers(const char *text, size_t length,
 		left_length = (size_t)(colon - piece);
 		right = colon + 1;
 		right_length = piece_length - left_length - 1;
-		trim(&left, &left_length);
-		trim(&right, &right_length);
+		ka_text_trim(&left, &left_length);
+		ka_text_trim(&right, &right_length);
 		if (left_length == 0)
 			return schedule_error(error, size, index, piece,
 			    piece_length, "a rate without a threshold");
@@ -259,7 +236,7 @@ ka_rebate_parse_tiers(const char *text, size_t length,
 		if (status != KA_DEC_OK)
 			return schedule_error(error, size, index, piece,
 			    piece_length, "threshold \"%.*s\": %s",
-			    shown(left, left_length), left,
+			    ka_text_shown(left, left_length), left,
 			    ka_dec_status_text(status));
 		if (threshold < 0)
 			return schedule_error(error, size, index, piece,
@@ -276,7 +253,7 @@ ka_rebate_parse_tiers(const char *text, size_t length,
 		if (status != KA_DEC_OK)
 			return schedule_error(error, size, index, piece,
 			    piece_length, "rate \"%.*s\": %s",
-			    shown(right, right_length), right,
+			    ka_text_shown(right, right_length), right,
 			    ka_dec_status_text(status));
 		if (rate < 0)
 			return schedule_error(error, size, index, piece,
@@ -661,7 +638,7 @@ agreement_column_of(const char *name, size_t length)
 {
 	int c;
 
-	trim(&name, &length);
+	ka_text_trim(&name, &length);
 	for (c = 0; c < COL_COUNT; c++)
 		if (equal_nocase(name, length, column_names[c]))
 			return c;
@@ -717,7 +694,7 @@ cell(const struct row_context *x, int column, const char **text,
 	}
 	*text = ka_field(x->rec, (size_t)c);
 	*length = ka_field_length(x->rec, (size_t)c);
-	trim(text, length);
+	ka_text_trim(text, length);
 }
 
 static int
@@ -732,7 +709,7 @@ read_date_cell(const struct row_context *x, int column, ka_date *out)
 		    "%s", column_names[column]);
 	if (ka_date_parse(text, length, out) < 0)
 		return row_error(x, column, "not a date: \"%.*s\"",
-		    shown(text, length), text);
+		    ka_text_shown(text, length), text);
 	return 0;
 }
 
@@ -751,7 +728,7 @@ parse_scope(const struct row_context *x, const char *text, size_t length,
 		size_t piece_length = n;
 		char *expression;
 
-		trim(&piece, &piece_length);
+		ka_text_trim(&piece, &piece_length);
 		if (piece_length > 0) {
 			expression = ka_strndup(piece, piece_length);
 			if (ka_filter_add(filter, expression, error,
@@ -794,7 +771,7 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 		    "agreement_id");
 	if ((seen = ka_keys_find(e->agreement_ids, text, length)) >= 0)
 		return row_error(x, COL_ID, "agreement_id \"%.*s\" again "
-		    "(first on line %lu)", shown(text, length), text,
+		    "(first on line %lu)", ka_text_shown(text, length), text,
 		    e->agreements[seen].line);
 	a->id = ka_strndup(text, length);
 
@@ -829,7 +806,7 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 	if ((method = ka_rebate_method_from_name(text, length)) < 0)
 		return row_error(x, COL_METHOD, "unknown method \"%.*s\" "
 		    "(retro, marginal, per-unit, growth, fixed)",
-		    shown(text, length), text);
+		    ka_text_shown(text, length), text);
 	a->method = (enum ka_rebate_method)method;
 
 	cell(x, COL_TIERS, &text, &length);
@@ -863,7 +840,7 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 		else
 			return row_error(x, COL_BASIS, "unknown basis "
 			    "\"%.*s\" (amount, qty, margin)",
-			    shown(text, length), text);
+			    ka_text_shown(text, length), text);
 	}
 	if (has_basis && a->schedule.kind == KA_REBATE_RATE_UNIT &&
 	    a->basis != KA_REBATE_BASIS_QTY)
@@ -883,7 +860,7 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 	else
 		return row_error(x, COL_SETTLEMENT, "unknown settlement "
 		    "\"%.*s\" (monthly, quarterly, annual, end)",
-		    shown(text, length), text);
+		    ka_text_shown(text, length), text);
 
 	cell(x, COL_CAP, &text, &length);
 	if (length > 0) {
@@ -892,14 +869,15 @@ parse_agreement(ka_rebate *e, const struct row_context *x, struct agreement *a)
 
 		if (status != KA_DEC_OK)
 			return row_error(x, COL_CAP, "%s: \"%.*s\"",
-			    ka_dec_status_text(status), shown(text, length),
+			    ka_dec_status_text(status),
+			    ka_text_shown(text, length),
 			    text);
 		if (a->cap < 0)
 			return row_error(x, COL_CAP, "below zero: \"%.*s\"",
-			    shown(text, length), text);
+			    ka_text_shown(text, length), text);
 		if (a->cap % (KA_DEC_SCALE / 100) != 0)
 			return row_error(x, COL_CAP, "more than whole cents: "
-			    "\"%.*s\"", shown(text, length), text);
+			    "\"%.*s\"", ka_text_shown(text, length), text);
 		a->has_cap = 1;
 	}
 
@@ -1080,20 +1058,20 @@ ka_rebate_load_accounts(ka_rebate *e, const char *path, char *error,
 		}
 		text = ka_field(&rec, (size_t)id_column);
 		length = ka_field_length(&rec, (size_t)id_column);
-		trim(&text, &length);
+		ka_text_trim(&text, &length);
 		if (length == 0)
 			continue;	/* ka-rank's "lost" rows have ids */
 		id = ka_strndup(text, length);
 		if (name_column >= 0) {
 			text = ka_field(&rec, (size_t)name_column);
 			length = ka_field_length(&rec, (size_t)name_column);
-			trim(&text, &length);
+			ka_text_trim(&text, &length);
 			name = ka_strndup(text, length);
 		}
 		if (tier_column >= 0) {
 			text = ka_field(&rec, (size_t)tier_column);
 			length = ka_field_length(&rec, (size_t)tier_column);
-			trim(&text, &length);
+			ka_text_trim(&text, &length);
 			tier = ka_strndup(text, length);
 		}
 		ka_rebate_add_account(e, id, name, tier);
@@ -1291,11 +1269,13 @@ ka_rebate_load_settled(ka_rebate *e, const char *path, char *error,
 } while (0)
 		text = ka_field(&rec, (size_t)id_column);
 		length = ka_field_length(&rec, (size_t)id_column);
-		trim(&text, &length);
+		ka_text_trim(&text, &length);
 		agreement = ka_keys_find(e->agreement_ids, text, length);
 		if (agreement < 0)
 			SETTLED_ERROR(id_column, "no agreement \"%.*s\" in %s",
-			    shown(text, length), text, e->agreements_path);
+
+			    ka_text_shown(text, length),
+			    text, e->agreements_path);
 		a = &e->agreements[agreement];
 		text = "";
 		length = 0;
@@ -1303,7 +1283,7 @@ ka_rebate_load_settled(ka_rebate *e, const char *path, char *error,
 			text = ka_field(&rec, (size_t)customer_column);
 			length = ka_field_length(&rec,
 			    (size_t)customer_column);
-			trim(&text, &length);
+			ka_text_trim(&text, &length);
 		}
 		if (length == 0 && a->count == 1)
 			in = &e->instances[a->first];
@@ -1325,18 +1305,19 @@ ka_rebate_load_settled(ka_rebate *e, const char *path, char *error,
 		if (in == NULL)
 			SETTLED_ERROR(customer_column, "agreement %s does not "
 			    "cover customer \"%.*s\"", a->id,
-			    shown(text, length), text);
+			    ka_text_shown(text, length), text);
 		text = ka_field(&rec, (size_t)end_column);
 		length = ka_field_length(&rec, (size_t)end_column);
 		if (ka_date_parse(text, length, &line.period_end) < 0)
 			SETTLED_ERROR(end_column, "not a date: \"%.*s\"",
-			    shown(text, length), text);
+			    ka_text_shown(text, length), text);
 		text = ka_field(&rec, (size_t)amount_column);
 		length = ka_field_length(&rec, (size_t)amount_column);
 		parsed = ka_dec_parse(text, length, 0, &line.amount);
 		if (parsed != KA_DEC_OK)
 			SETTLED_ERROR(amount_column, "%s: \"%.*s\"",
-			    ka_dec_status_text(parsed), shown(text, length),
+			    ka_dec_status_text(parsed),
+			    ka_text_shown(text, length),
 			    text);
 #undef SETTLED_ERROR
 		in->settled = ka_reallocarray(in->settled, in->nsettled + 1,
@@ -1468,7 +1449,7 @@ read_number(const ka_rebate *e, struct lane *l, const ka_record *rec,
 		    KA_ROLE_AMOUNT : column == e->qty_column ? KA_ROLE_QTY :
 		    column == e->cost_column ? KA_ROLE_COST :
 		    KA_ROLE_UNIT_PRICE), ka_dec_status_text(status),
-		    shown(text, length), text);
+		    ka_text_shown(text, length), text);
 		return -1;
 	}
 	return 0;
@@ -1565,7 +1546,7 @@ add_row(const ka_rebate *e, struct lane *l, const ka_record *rec)
 		set_error(l, e->date_column, "column %ld (date): %s: \"%.*s\"",
 		    e->date_column + 1, length == 0 ||
 		    is_null(e, text, length) ? "empty" : "not a date",
-		    shown(text, length), text);
+		    ka_text_shown(text, length), text);
 		return KA_REBATE_BAD;
 	}
 	if (date > e->config.as_of || e->first_date == KA_DATE_NONE ||
@@ -1634,7 +1615,7 @@ add_row(const ka_rebate *e, struct lane *l, const ka_record *rec)
 	    (size_t)e->name_column < rec->nfields) {
 		text = ka_field(rec, (size_t)e->name_column);
 		length = ka_field_length(rec, (size_t)e->name_column);
-		trim(&text, &length);
+		ka_text_trim(&text, &length);
 		if (length > 0 && !is_null(e, text, length))
 			l->name[id] = ka_strndup(text, length);
 	}
@@ -1675,7 +1656,7 @@ piece_lane(const ka_rebate *e)
 			const char *piece = text;
 			size_t piece_length = k;
 
-			trim(&piece, &piece_length);
+			ka_text_trim(&piece, &piece_length);
 			if (piece_length > 0) {
 				char *expression = ka_strndup(piece,
 				    piece_length);

@@ -13,6 +13,7 @@
 #include "ka_keys.h"
 #include "ka_msg.h"
 #include "ka_stock.h"
+#include "ka_text.h"
 
 #define WEEK_SEASON	52
 #define MONTH_SEASON	12
@@ -113,18 +114,6 @@ grow(void *array, size_t *cap, size_t need, size_t item)
 	array = ka_realloc(array, *cap * item);
 	memset((char *)array + old * item, 0, (*cap - old) * item);
 	return array;
-}
-
-static void
-trim(const char **text, size_t *length)
-{
-	while (*length > 0 && (**text == ' ' || **text == '\t')) {
-		(*text)++;
-		(*length)--;
-	}
-	while (*length > 0 && ((*text)[*length - 1] == ' ' ||
-	    (*text)[*length - 1] == '\t'))
-		(*length)--;
 }
 
 /* Decimal places a quantity is written with: 0..4. */
@@ -427,24 +416,13 @@ header_name(const ka_record *header, long column)
 	    "?";
 }
 
-static size_t
-shown(const char *text, size_t length)
-{
-	if (length <= 60)
-		return length;
-	length = 60;
-	while (length > 0 && ((unsigned char)text[length] & 0xc0) == 0x80)
-		length--;
-	return length;
-}
-
 static void
 set_error(ka_stock *s, long column, const char *what, const char *text,
     size_t length)
 {
 	snprintf(s->error, sizeof(s->error), "column %ld (%s): %s: \"%.*s\"",
 	    column + 1, header_name(s->header, column), what,
-	    (int)shown(text, length), text);
+	    (int)ka_text_shown(text, length), text);
 	s->error_column = (size_t)column + 1;
 }
 
@@ -533,7 +511,7 @@ optional_field(const ka_stock *s, const ka_record *rec, long column,
 		return "";
 	text = ka_field(rec, (size_t)column);
 	*length = ka_field_length(rec, (size_t)column);
-	trim(&text, length);
+	ka_text_trim(&text, length);
 	if (is_null(s, text, *length))
 		*length = 0;
 	return text;
@@ -704,7 +682,7 @@ find_column(const ka_record *header, const char *const *names)
 			const char *h = ka_field(header, i);
 			size_t length = ka_field_length(header, i);
 
-			trim(&h, &length);
+			ka_text_trim(&h, &length);
 			if (strlen(names[j]) == length &&
 			    strncasecmp(h, names[j], length) == 0)
 				return (long)i;
@@ -745,7 +723,7 @@ side_error(struct side_file *f, const ka_record *rec, long column,
 
 	snprintf(error, size, "%s:%lu: column %ld (%s): %s: \"%.*s\"",
 	    rec->file, rec->line, column + 1, ka_field(f->header,
-	    (size_t)column), what, (int)shown(text, length), text);
+	    (size_t)column), what, (int)ka_text_shown(text, length), text);
 	ka_reader_close(f->reader);
 	return KA_EXIT_DATA;
 }

@@ -19,6 +19,7 @@
 #include "ka_alloc.h"
 #include "ka_keys.h"
 #include "ka_msg.h"
+#include "ka_text.h"
 #include "ka_visit.h"
 
 #define NONE_ID		(-1)
@@ -217,18 +218,6 @@ whole_number(const char *text, size_t length, int64_t limit, int64_t *out)
 	return 0;
 }
 
-static void
-trim(const char **text, size_t *length)
-{
-	while (*length > 0 && (**text == ' ' || **text == '\t')) {
-		(*text)++;
-		(*length)--;
-	}
-	while (*length > 0 && ((*text)[*length - 1] == ' ' ||
-	    (*text)[*length - 1] == '\t'))
-		(*length)--;
-}
-
 int
 ka_visit_share_parse(const char *text, size_t length,
     struct ka_visit_share *share)
@@ -237,15 +226,15 @@ ka_visit_share_parse(const char *text, size_t length,
 	int64_t num, den, g;
 	ka_dec value;
 
-	trim(&text, &length);
+	ka_text_trim(&text, &length);
 	slash = memchr(text, '/', length);
 	if (slash != NULL) {
 		const char *a = text, *b = slash + 1;
 		size_t alen = (size_t)(slash - text);
 		size_t blen = length - alen - 1;
 
-		trim(&a, &alen);
-		trim(&b, &blen);
+		ka_text_trim(&a, &alen);
+		ka_text_trim(&b, &blen);
 		if (whole_number(a, alen, 1000000, &num) < 0 ||
 		    whole_number(b, blen, 1000000, &den) < 0)
 			return -1;
@@ -642,7 +631,7 @@ ka_visit_select_tiers(ka_visit *v, const char *list, char *error,
 
 		comma = strchr(p, ',');
 		length = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		trim(&text, &length);
+		ka_text_trim(&text, &length);
 		if ((t = tier_index(v, text, length)) < 0) {
 			tier_list(v, known, sizeof(known));
 			snprintf(error, size, "unknown tier \"%.*s\" in --tier "
@@ -816,7 +805,7 @@ get(const ka_visit *v, const ka_record *rec, long column, const char **text,
 	}
 	*text = ka_field(rec, (size_t)column);
 	*length = ka_field_length(rec, (size_t)column);
-	trim(text, length);
+	ka_text_trim(text, length);
 	if (v->config.null_string != NULL &&
 	    strlen(v->config.null_string) == *length &&
 	    memcmp(v->config.null_string, *text, *length) == 0)
@@ -832,18 +821,6 @@ parse_date(const ka_visit *v, const char *text, size_t length, ka_date *d)
 		return ka_date_parse_format(text, length,
 		    v->config.date_format, d);
 	return -1;
-}
-
-/* How much of a bad value a message quotes, cut between characters. */
-static int
-shown(const char *text, size_t length)
-{
-	if (length <= 60)
-		return (int)length;
-	length = 60;
-	while (length > 0 && ((unsigned char)text[length] & 0xc0) == 0x80)
-		length--;
-	return (int)length;
 }
 
 /*
@@ -993,7 +970,8 @@ policy_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	if ((level = ka_visit_level_parse(text, length)) < 0)
 		return bad_row(v, b, rec, b->vcol[VC_CONTACT_LEVEL], error,
 		    size, "unknown contact level \"%.*s\" (executive, "
-		    "management, frontline)", shown(text, length), text);
+		    "management, frontline)",
+		    ka_text_shown(text, length), text);
 	get(v, rec, b->vcol[VC_MAX_DAYS], &text, &length);
 	/* Empty or "-": the level is not followed for this tier. */
 	if (length == 0 || (length == 1 && text[0] == '-'))
@@ -1001,7 +979,8 @@ policy_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	else if (whole_number(text, length, 3660, &days) < 0 || days < 1)
 		return bad_row(v, b, rec, b->vcol[VC_MAX_DAYS], error, size,
 		    "bad number of days \"%.*s\": expected a whole number "
-		    "1..3660, or - for none", shown(text, length), text);
+		    "1..3660, or - for none",
+		    ka_text_shown(text, length), text);
 	if (v->max_days[t][level] != 0)
 		return bad_row(v, b, rec, b->vcol[VC_CONTACT_LEVEL], error,
 		    size, "tier %s, %s level given twice", v->tier[t],
@@ -1111,19 +1090,19 @@ account_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 		tier_list(v, known, sizeof(known));
 		return bad_row(v, b, rec, b->role[KA_ROLE_TIER], error, size,
 		    "unknown tier \"%.*s\" (the policy has %s)",
-		    shown(text, length), text, known);
+		    ka_text_shown(text, length), text, known);
 	}
 	get(v, rec, b->role[KA_ROLE_RANK], &text, &length);
 	rank = 0;
 	if (length > 0 && (whole_number(text, length, 100000000, &rank) < 0 ||
 	    rank < 1))
 		return bad_row(v, b, rec, b->role[KA_ROLE_RANK], error, size,
-		    "not a rank: \"%.*s\"", shown(text, length), text);
+		    "not a rank: \"%.*s\"", ka_text_shown(text, length), text);
 	get(v, rec, b->vcol[VC_SINCE], &text, &length);
 	since = KA_DATE_NONE;
 	if (length > 0 && parse_date(v, text, length, &since) < 0)
 		return bad_row(v, b, rec, b->vcol[VC_SINCE], error, size,
-		    "not a date: \"%.*s\"", shown(text, length), text);
+		    "not a date: \"%.*s\"", ka_text_shown(text, length), text);
 
 	index = ka_keys_intern(v->account_keys, id, id_length, &added);
 	if (added) {
@@ -1348,13 +1327,14 @@ visitor_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	if ((role = ka_visit_role_parse(text, length)) < 0)
 		return bad_row(v, b, rec, b->vcol[VC_VISITOR_ROLE], error, size,
 		    "unknown role \"%.*s\" (executive, manager, rep)",
-		    shown(text, length), text);
+		    ka_text_shown(text, length), text);
 	get(v, rec, b->vcol[VC_SHARE], &text, &length);
 	share = ka_visit_default_share((enum ka_visit_role)role);
 	if (length > 0 && ka_visit_share_parse(text, length, &share) < 0)
 		return bad_row(v, b, rec, b->vcol[VC_SHARE], error, size,
 		    "bad share \"%.*s\": expected a fraction above 0 and at "
-		    "most 1, like 1/3, 33%% or 0.33", shown(text, length),
+		    "most 1, like 1/3, 33%% or 0.33",
+		    ka_text_shown(text, length),
 		    text);
 	p = add_visitor(v, name, name_length, &added);
 	if (!added)
@@ -1372,7 +1352,7 @@ visitor_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	if (parse_days_off(v, p, text, length, &bad, &bad_length) < 0)
 		return bad_row(v, b, rec, b->vcol[VC_DAYS_OFF], error, size,
 		    "bad day off \"%.*s\": expected a date, FIRST..LAST or a "
-		    "weekday like Fri", shown(bad, bad_length), bad);
+		    "weekday like Fri", ka_text_shown(bad, bad_length), bad);
 	return 0;
 }
 
@@ -1415,7 +1395,7 @@ holiday_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	get(v, rec, b->role[KA_ROLE_DATE], &text, &length);
 	if (parse_date(v, text, length, &d) < 0)
 		return bad_row(v, b, rec, b->role[KA_ROLE_DATE], error, size,
-		    "not a date: \"%.*s\"", shown(text, length), text);
+		    "not a date: \"%.*s\"", ka_text_shown(text, length), text);
 	grow(&v->holidays, &v->holidays_capacity, v->nholidays,
 	    sizeof(*v->holidays));
 	h = &v->holidays[v->nholidays++];
@@ -1535,12 +1515,12 @@ event_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	get(v, rec, b->role[KA_ROLE_DATE], &text, &length);
 	if (parse_date(v, text, length, &d) < 0)
 		return bad_row(v, b, rec, b->role[KA_ROLE_DATE], error, size,
-		    "not a date: \"%.*s\"", shown(text, length), text);
+		    "not a date: \"%.*s\"", ka_text_shown(text, length), text);
 	get(v, rec, b->vcol[VC_KIND], &text, &length);
 	if ((kind = ka_visit_kind_parse(text, length)) < 0)
 		return bad_row(v, b, rec, b->vcol[VC_KIND], error, size,
 		    "unknown kind \"%.*s\" (anniversary, honour, launch, move, "
-		    "meeting, other)", shown(text, length), text);
+		    "meeting, other)", ka_text_shown(text, length), text);
 	grow(&v->events, &v->events_capacity, v->nevents, sizeof(*v->events));
 	v->counts.events_used++;
 	e = &v->events[v->nevents++];
@@ -1681,7 +1661,7 @@ note_first(char *out, size_t size, const ka_record *rec, const char *id,
     size_t length)
 {
 	snprintf(out, size, "%s:%lu (%.*s)", rec->file, rec->line,
-	    shown(id, length), id);
+	    ka_text_shown(id, length), id);
 }
 
 static int
@@ -1699,7 +1679,7 @@ visit_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	get(v, rec, b->role[KA_ROLE_DATE], &text, &length);
 	if (parse_date(v, text, length, &d) < 0)
 		return bad_row(v, b, rec, b->role[KA_ROLE_DATE], error, size,
-		    "not a date: \"%.*s\"", shown(text, length), text);
+		    "not a date: \"%.*s\"", ka_text_shown(text, length), text);
 	get(v, rec, b->role[KA_ROLE_CUSTOMER_ID], &id, &id_length);
 	if (id_length == 0)
 		return bad_row(v, b, rec, b->role[KA_ROLE_CUSTOMER_ID], error,
@@ -1708,19 +1688,22 @@ visit_row(ka_visit *v, const struct binding *b, const ka_record *rec,
 	if ((level = ka_visit_level_parse(text, length)) < 0)
 		return bad_row(v, b, rec, b->vcol[VC_CONTACT_LEVEL], error,
 		    size, "unknown contact level \"%.*s\" (executive, "
-		    "management, frontline)", shown(text, length), text);
+		    "management, frontline)",
+		    ka_text_shown(text, length), text);
 	get(v, rec, b->vcol[VC_VISITOR_ROLE], &text, &length);
 	if (length > 0 && (role = ka_visit_role_parse(text, length)) < 0)
 		return bad_row(v, b, rec, b->vcol[VC_VISITOR_ROLE], error, size,
 		    "unknown visitor role \"%.*s\" (executive, manager, rep)",
-		    shown(text, length), text);
+		    ka_text_shown(text, length), text);
 	get(v, rec, b->vcol[VC_VISITOR], &name, &name_length);
 	if (name_length > 0 && v->have_visitors_file) {
 		index = ka_keys_find(v->visitor_keys, name, name_length);
 		if (index < 0 || !v->visitors[index].from_file)
 			return bad_row(v, b, rec, b->vcol[VC_VISITOR], error,
 			    size, "visitor \"%.*s\" is not in %s",
-			    shown(name, name_length), name, v->visitors_file);
+
+			    ka_text_shown(name, name_length),
+			    name, v->visitors_file);
 		p = &v->visitors[index];
 	}
 	index = ka_keys_find(v->account_keys, id, id_length);
