@@ -263,13 +263,9 @@ clean_all(struct options *o, ka_reader *reader, ka_writer *writer,
 		if (record_amount(o, &rec, &amount))
 			add_amount(s, &s->amount_in, amount);
 		if (status != KA_READ_OK) {
-			const char *e = ka_reader_error(reader);
-			const char *text = strstr(e, ": ");
-
-			/* The reader's message already names file:line. */
 			report_bad(o, s, rejects, &rec,
 			    ka_reader_error_column(reader),
-			    text != NULL ? text + 2 : e);
+			    ka_reader_reason(reader));
 			if (record_amount(o, &rec, &amount))
 				add_amount(s, &rejects->amount, amount);
 			else

@@ -412,15 +412,6 @@ list_topics(const ka_topics *topics)
 			    ka_topics_pattern(topics, i, j));
 }
 
-/* The reader's message without its "FILE:LINE: ", for --rejects. */
-static const char *
-reader_reason(ka_reader *reader)
-{
-	const char *e = ka_reader_error(reader), *text = strstr(e, ": ");
-
-	return text != NULL ? text + 2 : e;
-}
-
 /* Reads every record into the engine: 0, or -1 with why in message. */
 static int
 aggregate(struct options *o, ka_reader *reader, ka_feedback *fb,
@@ -439,7 +430,7 @@ aggregate(struct options *o, ka_reader *reader, ka_feedback *fb,
 			}
 			ka_rejects_add(rejects, &rec,
 			    ka_reader_error_column(reader),
-			    reader_reason(reader));
+			    ka_reader_reason(reader));
 			ka_feedback_reject(fb);
 			continue;
 		}

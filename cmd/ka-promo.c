@@ -332,12 +332,9 @@ read_sales(const struct options *o, ka_promo *promo, ka_reader *reader,
 
 	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
 		if (status != KA_READ_OK) {
-			const char *e = ka_reader_error(reader);
-			const char *text = strstr(e, ": ");
-
 			reject(o, promo, rejects, &rec,
 			    ka_reader_error_column(reader),
-			    text != NULL ? text + 2 : e);
+			    ka_reader_reason(reader));
 			continue;
 		}
 		switch (ka_promo_add(promo, &rec)) {

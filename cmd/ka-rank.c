@@ -456,13 +456,9 @@ rank_sales(const struct options *o, ka_rank *rank, ka_reader *reader,
 
 	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
 		if (status != KA_READ_OK) {
-			const char *e = ka_reader_error(reader);
-			const char *text = strstr(e, ": ");
-
-			/* The reader's message already names file:line. */
 			reject(o, rank, rejects, &rec,
 			    ka_reader_error_column(reader),
-			    text != NULL ? text + 2 : e);
+			    ka_reader_reason(reader));
 			continue;
 		}
 		switch (ka_rank_add(rank, &rec)) {

@@ -391,13 +391,9 @@ read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
 
 	while ((got = ka_reader_next(reader, &rec, &status)) > 0) {
 		if (status != KA_READ_OK) {
-			const char *e = ka_reader_error(reader);
-			const char *text = strstr(e, ": ");
-
-			/* The reader's message already names file:line. */
 			if (reject(o, engine, rejects, &rec,
 			    ka_reader_error_column(reader),
-			    text != NULL ? text + 2 : e, error, size) < 0)
+			    ka_reader_reason(reader), error, size) < 0)
 				return -1;
 			tally_amount(o, t, &t->rejected, &rec);
 			continue;

@@ -778,11 +778,8 @@ read_all(struct run *run)
 
 		run->read++;
 		if (status != KA_READ_OK) {
-			const char *message = ka_reader_error(run->reader);
-			const char *text = strstr(message, ": ");
-
 			reject(run, &rec, ka_reader_error_column(run->reader),
-			    text != NULL ? text + 2 : message);
+			    ka_reader_reason(run->reader));
 			continue;
 		}
 		passed = ka_filter_match(run->o->cli.filter, &rec, error,

@@ -882,6 +882,7 @@ struct promo_reading {
 	char		*error;
 	size_t		 size;
 	size_t		 bad_column;	/* 1-based */
+	size_t		 reason_at;	/* where error's text follows FILE:LINE: */
 };
 
 static void
@@ -893,20 +894,23 @@ bad_promo(struct promo_reading *r, enum promo_column c, const char *format,
     ...)
 {
 	va_list args;
-	int n = 0;
+	int n, m = 0;
 
+	n = snprintf(r->error, r->size, "%s:%lu: ", r->rec->file,
+	    r->rec->line);
+	if (n < 0 || (size_t)n >= r->size)
+		n = 0;
+	r->reason_at = (size_t)n;
+	r->bad_column = 0;
 	if (c < PC_COUNT && r->column[c] >= 0) {
-		n = snprintf(r->error, r->size, "%s:%lu: column %ld (%s): ",
-		    r->rec->file, r->rec->line, r->column[c] + 1,
+		m = snprintf(r->error + n, r->size - (size_t)n,
+		    "column %ld (%s): ", r->column[c] + 1,
 		    ka_field(r->header, (size_t)r->column[c]));
 		r->bad_column = (size_t)r->column[c] + 1;
-	} else {
-		n = snprintf(r->error, r->size, "%s:%lu: ", r->rec->file,
-		    r->rec->line);
-		r->bad_column = 0;
+		if (m < 0 || (size_t)m >= r->size - (size_t)n)
+			return;
+		n += m;
 	}
-	if (n < 0 || (size_t)n >= r->size)
-		return;
 	va_start(args, format);
 	vsnprintf(r->error + n, r->size - (size_t)n, format, args);
 	va_end(args);
@@ -1270,30 +1274,25 @@ ka_promo_load(ka_promo *p, const char *path,
 
 		r.rec = &rec;
 		if (status != KA_READ_OK) {
-			const char *e = ka_reader_error(reader);
-			const char *text = strstr(e, ": ");
-
 			if (p->config.rejects == NULL) {
-				snprintf(error, size, "%s", e);
+				snprintf(error, size, "%s",
+				    ka_reader_error(reader));
 				result = KA_EXIT_DATA;
 				break;
 			}
 			ka_rejects_add(p->config.rejects, &rec,
 			    ka_reader_error_column(reader),
-			    text != NULL ? text + 2 : e);
+			    ka_reader_reason(reader));
 			continue;
 		}
 		if (read_promo(&r, &q) < 0) {
-			const char *text;
-
 			if (p->config.rejects == NULL) {
 				result = KA_EXIT_DATA;
 				break;
 			}
 			/* The reasons file names file and line itself. */
-			text = strstr(error, ": ");
 			ka_rejects_add(p->config.rejects, &rec, r.bad_column,
-			    text != NULL ? text + 2 : error);
+			    error + r.reason_at);
 			continue;
 		}
 		save_record(&q.rec, &rec);
@@ -2478,11 +2477,11 @@ ka_promo_reject(ka_promo *p, const ka_record *rec)
 
 static int
 promo_problem(ka_promo *p, uint32_t index, char *error, size_t size,
-    size_t *column)
+    size_t *column, size_t *reason_at)
 {
 	const struct promo *q = &p->promos[index];
 	char a[KA_DATE_BUFSIZE], b[KA_DATE_BUFSIZE], c[KA_DATE_BUFSIZE];
-	int which = -1;
+	int which = -1, n;
 	char what[256];
 
 	what[0] = '\0';
@@ -2518,9 +2517,10 @@ promo_problem(ka_promo *p, uint32_t index, char *error, size_t size,
 	if (which < 0)
 		return 0;
 	*column = (size_t)p->promo_column[which] + 1;
-	snprintf(error, size, "%s:%lu: column %ld (%s): %s", p->promos_file,
-	    q->line, p->promo_column[which] + 1, p->promo_column_name[which],
-	    what);
+	n = snprintf(error, size, "%s:%lu: ", p->promos_file, q->line);
+	*reason_at = n > 0 && (size_t)n < size ? (size_t)n : 0;
+	snprintf(error + *reason_at, size - *reason_at, "column %ld (%s): %s",
+	    p->promo_column[which] + 1, p->promo_column_name[which], what);
 	return 1;
 }
 
@@ -2528,7 +2528,7 @@ static int
 check_promos(ka_promo *p, char *error, size_t size)
 {
 	char message[1024];
-	size_t i, column;
+	size_t i, column, reason_at;
 
 	for (i = 0; i < p->npromos; i++) {
 		struct promo *q = &p->promos[i];
@@ -2539,18 +2539,17 @@ check_promos(ka_promo *p, char *error, size_t size)
 		    ka_period_contains(&p->config.period, q->end))))
 			continue;
 		if (!promo_problem(p, (uint32_t)i, message, sizeof(message),
-		    &column))
+		    &column, &reason_at))
 			continue;
 		if (p->config.rejects == NULL) {
 			snprintf(error, size, "%s", message);
 			return KA_EXIT_DATA;
 		} else {
 			ka_record rec;
-			const char *text = strstr(message, ": ");
 
 			saved_as_record(&q->rec, p->promos_file, &rec);
 			ka_rejects_add(p->config.rejects, &rec, column,
-			    text != NULL ? text + 2 : message);
+			    message + reason_at);
 			q->rejected = 1;
 		}
 	}

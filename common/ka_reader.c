@@ -93,6 +93,7 @@ struct ka_reader {
 
 	char		 error[1024];
 	size_t		 error_column;
+	size_t		 reason_at;	/* where error's text follows FILE:LINE: */
 };
 
 static void
@@ -116,6 +117,7 @@ set_error(ka_reader *r, unsigned long line, size_t column, const char *format,
 	va_start(args, format);
 	vsnprintf(r->error + n, sizeof(r->error) - (size_t)n, format, args);
 	va_end(args);
+	r->reason_at = (size_t)n;
 	r->error_column = column;
 }
 
@@ -1356,6 +1358,12 @@ const char *
 ka_reader_error(const ka_reader *r)
 {
 	return r->error;
+}
+
+const char *
+ka_reader_reason(const ka_reader *r)
+{
+	return r->error + r->reason_at;
 }
 
 size_t

@@ -111,6 +111,9 @@ int		 ka_reader_delimiter(const ka_reader *reader);
 
 /* The last problem, as "FILE:LINE: text" without the program name. */
 const char	*ka_reader_error(const ka_reader *reader);
+/* The same without "FILE:LINE: ", for a rejects file's reason column
+   (which has file and line columns of its own). */
+const char	*ka_reader_reason(const ka_reader *reader);
 /* Column (1-based) the last problem was found in, 0 when unknown. */
 size_t		 ka_reader_error_column(const ka_reader *reader);
 

@@ -266,11 +266,8 @@ read_sales(const struct ka_report_inputs *in, ka_stock *stock, char *error,
 	}
 	while (rc == 0 && (got = ka_reader_next(reader, &rec, &status)) > 0) {
 		if (status != KA_READ_OK) {
-			const char *e = ka_reader_error(reader);
-			const char *text = strstr(e, ": ");
-
 			snprintf(error, size, "%s:%lu: %s", rec.file, rec.line,
-			    text != NULL ? text + 2 : e);
+			    ka_reader_reason(reader));
 			rc = -1;
 			break;
 		}

@@ -863,12 +863,10 @@ bad_read(ka_visit *v, ka_reader *reader, const ka_record *rec, char *error,
     size_t size)
 {
 	const char *e = ka_reader_error(reader);
-	const char *text = strstr(e, ": ");
 
 	if (v->config.rejects != NULL) {
 		ka_rejects_add(v->config.rejects, rec,
-		    ka_reader_error_column(reader),
-		    text != NULL ? text + 2 : e);
+		    ka_reader_error_column(reader), ka_reader_reason(reader));
 		v->counts.rows_rejected++;
 		return 1;
 	}
