@@ -1094,20 +1094,9 @@ grow_groups(ka_feedback *fb, uint32_t g)
 }
 
 static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t
 cell_hash(uint32_t group, uint32_t period, uint32_t account)
 {
-	return mix(((uint64_t)group << 32 ^ account) +
+	return ka_hash_mix(((uint64_t)group << 32 ^ account) +
 	    (uint64_t)period * UINT64_C(0x9e3779b97f4a7c15));
 }
 

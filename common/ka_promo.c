@@ -292,21 +292,10 @@ date_text(ka_date d, char buf[KA_DATE_BUFSIZE])
 
 /* ---- the (account, scope) map ---- */
 
-static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return x;
-}
-
 static size_t
 map_slot(const struct map *m, uint64_t key)
 {
-	size_t i = (size_t)mix(key) & (m->size - 1);
+	size_t i = (size_t)ka_hash_mix(key) & (m->size - 1);
 
 	while (m->values[i] != NONE && m->keys[i] != key)
 		i = (i + 1) & (m->size - 1);
