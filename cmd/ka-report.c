@@ -1074,8 +1074,10 @@ add_sections(struct run *run, struct ka_report *r)
 	in->as_of = o->cli.as_of;
 	in->period = run->period;
 	in->lang = o->lang;
-	if (in->accounts == NULL)
+	if (in->accounts == NULL) {
 		in->accounts = temporary = accounts_file(run);
+		in->accounts_ranked = 1;
+	}
 	r->sections = calloc(5, sizeof(*r->sections));
 	if (r->sections == NULL)
 		ka_die(KA_EXIT_DATA, "out of memory");

@@ -146,6 +146,9 @@ struct ka_report_inputs {
 	const char	*date_format;
 	const char	*null_string;
 	const char	*accounts;	/* key accounts: customer_id, tier, rank */
+	/* 1 when accounts is ka-report's own ranking of its risk window
+	   (no --accounts), which messages then name as such. */
+	int		 accounts_ranked;
 	ka_date		 as_of;
 	ka_period	 period;	/* the report's period */
 	enum ka_report_lang lang;

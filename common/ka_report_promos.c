@@ -27,9 +27,6 @@
 
 #define NCOLUMNS	7
 
-/* The temporary key-accounts file ka-report writes when not given one. */
-#define TEMPORARY_ACCOUNTS	"ka-report-accounts."
-
 struct words {
 	const char	*title;
 	const char	*columns[NCOLUMNS];
@@ -200,16 +197,6 @@ list_text(int zh, const char *list, struct ka_buf *b)
 }
 
 
-static int
-is_temporary(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base != NULL ? base + 1 : path;
-	return strncmp(base, TEMPORARY_ACCOUNTS,
-	    strlen(TEMPORARY_ACCOUNTS)) == 0;
-}
-
 /* ---- checks before reading ---- */
 
 static int
@@ -287,7 +274,7 @@ name_temporary(const struct ka_report_inputs *in, char *error, size_t size)
 	struct ka_buf b = { 0 };
 	const char *at;
 
-	if (in->accounts == NULL || !is_temporary(in->accounts) ||
+	if (in->accounts == NULL || !in->accounts_ranked ||
 	    (at = strstr(error, in->accounts)) == NULL)
 		return;
 	ka_buf_add(&b, error, (size_t)(at - error));
@@ -586,7 +573,7 @@ static void
 check_line(const struct ka_report_inputs *in, const ka_period *period,
     struct ka_report_section *out)
 {
-	int temporary = in->accounts != NULL && is_temporary(in->accounts);
+	int ranked = in->accounts_ranked;
 	int zh = in->lang == KA_LANG_ZH;
 	char text[KA_PERIOD_BUFSIZE];
 	struct ka_buf b = { 0 };
@@ -598,7 +585,7 @@ check_line(const struct ka_report_inputs *in, const ka_period *period,
 	ka_shell_word(&b, in->promos);
 	if (in->accounts != NULL) {
 		ka_buf_puts(&b, " -a ");
-		if (temporary)
+		if (ranked)
 			ka_buf_puts(&b, "ACCOUNTS");
 		else
 			ka_shell_word(&b, in->accounts);
@@ -610,7 +597,7 @@ check_line(const struct ka_report_inputs *in, const ka_period *period,
 		ka_buf_puts(&b, " ");
 		ka_shell_word(&b, in->sales[i]);
 	}
-	if (temporary)
+	if (ranked)
 		ka_buf_puts(&b, zh ? "（ACCOUNTS：风险窗口的 ka-rank 结果）" :
 		    " (ACCOUNTS: ka-rank of the risk window)");
 	ka_section_line(out, "%s", b.text);

@@ -23,9 +23,6 @@
 #define MAX_JOBS	16	/* pieces of a large sales file at once */
 #define NCOLUMNS	6
 
-/* The temporary key-accounts file ka-report writes when not given one. */
-#define TEMPORARY_ACCOUNTS	"ka-report-accounts."
-
 struct words {
 	const char	*title;
 	const char	*columns[NCOLUMNS];
@@ -98,16 +95,6 @@ name_of(const struct ka_rebate_accrual *a)
 	    a->customer_id;
 }
 
-
-static int
-is_temporary(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base != NULL ? base + 1 : path;
-	return strncmp(base, TEMPORARY_ACCOUNTS,
-	    strlen(TEMPORARY_ACCOUNTS)) == 0;
-}
 
 /* ---- reading ---- */
 
@@ -282,7 +269,7 @@ run_engine(const struct ka_report_inputs *in, ka_rebate *engine, char *error,
 		if (in->accounts != NULL) {
 			length = strlen(error);
 			snprintf(error + length, size - length, "; %s lists "
-			    "none", is_temporary(in->accounts) ? "the ranking "
+			    "none", in->accounts_ranked ? "the ranking "
 			    "of the risk window" : in->accounts);
 		}
 		return -2;
@@ -420,7 +407,7 @@ check_line(const struct ka_report_inputs *in, const struct ka_rebate_report *r,
 {
 	struct ka_buf b = { 0 };
 	char day[KA_DATE_BUFSIZE], near[KA_DEC_BUFSIZE];
-	int temporary = in->accounts != NULL && is_temporary(in->accounts);
+	int ranked = in->accounts_ranked;
 	int zh = in->lang == KA_LANG_ZH;
 	size_t i;
 
@@ -435,7 +422,7 @@ check_line(const struct ka_report_inputs *in, const struct ka_rebate_report *r,
 	}
 	if (in->accounts != NULL) {
 		ka_buf_puts(&b, " --accounts ");
-		if (temporary)
+		if (ranked)
 			ka_buf_puts(&b, "ACCOUNTS");
 		else
 			ka_shell_word(&b, in->accounts);
@@ -448,10 +435,10 @@ check_line(const struct ka_report_inputs *in, const struct ka_rebate_report *r,
 	}
 	if (zh)
 		ka_buf_printf(&b, "（加 --near %s 只列接近下一档的协议%s）", near,
-		    temporary ? "；ACCOUNTS：风险窗口的 ka-rank 结果" : "");
+		    ranked ? "；ACCOUNTS：风险窗口的 ka-rank 结果" : "");
 	else
 		ka_buf_printf(&b, " (--near %s lists the near ones%s)", near,
-		    temporary ? "; ACCOUNTS: ka-rank of the risk window" :
+		    ranked ? "; ACCOUNTS: ka-rank of the risk window" :
 		    "");
 	ka_section_line(out, "%s", b.text);
 	ka_buf_free(&b);
