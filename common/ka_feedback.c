@@ -146,24 +146,6 @@ struct ka_feedback {
 
 /* ---- small helpers ---- */
 
-/* Header names compare like role aliases: ASCII lowered, and spaces,
-   '_', '-', '.' and '/' dropped. */
-static void
-normalise(const char *in, char *out, size_t size)
-{
-	size_t n = 0;
-
-	for (; *in != '\0' && n + 1 < size; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c == ' ' || c == '_' || c == '-' || c == '.' || c == '/' ||
-		    c == '\t')
-			continue;
-		out[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-	}
-	out[n] = '\0';
-}
-
 /* An output column name from a header name: lower snake_case. */
 static char *
 snake_name(const char *in, const char *suffix)
@@ -756,13 +738,14 @@ alias_column(const ka_record *header, const char *const *aliases)
 	size_t c;
 
 	for (c = 0; c < header->nfields; c++) {
-		normalise(ka_field(header, c), normal_name,
+		ka_roles_normalise(ka_field(header, c),
+		    ka_field_length(header, c), normal_name,
 		    sizeof(normal_name));
 		if (normal_name[0] == '\0')
 			continue;
 		for (i = 0; aliases[i] != NULL && i < best_rank; i++) {
-			normalise(aliases[i], normal_alias,
-			    sizeof(normal_alias));
+			ka_roles_normalise(aliases[i], strlen(aliases[i]),
+			    normal_alias, sizeof(normal_alias));
 			if (strcmp(normal_alias, normal_name) == 0) {
 				best_rank = i;
 				best = (long)c;
@@ -1500,11 +1483,12 @@ guess_note(ka_feedback *fb, const char *scale)
 static void
 resolve_scale(ka_feedback *fb)
 {
+	const char *score_name = fb->name_score != NULL ? fb->name_score : "";
 	char normal[256];
 
 	if (fb->scale != KA_FEEDBACK_SCALE_AUTO)
 		return;
-	normalise(fb->name_score != NULL ? fb->name_score : "", normal,
+	ka_roles_normalise(score_name, strlen(score_name), normal,
 	    sizeof(normal));
 	if (contains(normal, "nps") || contains(normal, "recommend") ||
 	    contains(normal, "推荐")) {

@@ -629,26 +629,6 @@ account_of(ka_promo *p, const char *text, size_t length, int *added)
 
 /* ---- reading the small files ---- */
 
-/*
- * Header names are compared like ka_roles does: ASCII letters lowered,
- * and spaces, '_', '-', '.' and '/' dropped.
- */
-static size_t
-normalise(const char *in, char *out, size_t size)
-{
-	size_t n = 0;
-
-	for (; *in != '\0' && n + 1 < size; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c == ' ' || c == '_' || c == '-' || c == '.' || c == '/')
-			continue;
-		out[n++] = (char)tolower(c);
-	}
-	out[n] = '\0';
-	return n;
-}
-
 static long
 find_column(const ka_record *header, const char *const *aliases)
 {
@@ -656,9 +636,11 @@ find_column(const ka_record *header, const char *const *aliases)
 	size_t i, j;
 
 	for (j = 0; aliases[j] != NULL; j++) {
-		normalise(aliases[j], alias, sizeof(alias));
+		ka_roles_normalise(aliases[j], strlen(aliases[j]), alias,
+		    sizeof(alias));
 		for (i = 0; i < header->nfields; i++) {
-			normalise(ka_field(header, i), name, sizeof(name));
+			ka_roles_normalise(ka_field(header, i),
+			    ka_field_length(header, i), name, sizeof(name));
 			if (strcmp(name, alias) == 0)
 				return (long)i;
 		}

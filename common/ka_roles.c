@@ -1,4 +1,3 @@
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,18 +110,18 @@ ka_role_aliases(enum ka_role role)
 	return aliases[role];
 }
 
-static size_t
-normalise(const char *in, char *out, size_t size)
+size_t
+ka_roles_normalise(const char *in, size_t length, char *out, size_t size)
 {
-	size_t n = 0;
+	size_t i, n = 0;
 
-	for (; *in != '\0' && n + 1 < size; in++) {
-		unsigned char c = (unsigned char)*in;
+	for (i = 0; i < length && in[i] != '\0' && n + 1 < size; i++) {
+		unsigned char c = (unsigned char)in[i];
 
 		if (c == ' ' || c == '_' || c == '-' || c == '.' || c == '/' ||
 		    c == '\t')
 			continue;
-		out[n++] = (char)tolower(c);
+		out[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 	}
 	out[n] = '\0';
 	return n;
@@ -136,7 +135,9 @@ alias_rank(enum ka_role role, const char *normal_name)
 	int i;
 
 	for (i = 0; aliases[role][i] != NULL; i++) {
-		normalise(aliases[role][i], normal_alias, sizeof(normal_alias));
+		ka_roles_normalise(aliases[role][i],
+		    strlen(aliases[role][i]), normal_alias,
+		    sizeof(normal_alias));
 		if (strcmp(normal_alias, normal_name) == 0)
 			return i;
 	}
@@ -149,7 +150,7 @@ ka_role_of_header(const char *name)
 	char normal[256];
 	int role;
 
-	normalise(name, normal, sizeof(normal));
+	ka_roles_normalise(name, strlen(name), normal, sizeof(normal));
 	for (role = 0; role < KA_ROLE_COUNT; role++)
 		if (alias_rank(role, normal) >= 0)
 			return role;
@@ -220,7 +221,8 @@ ka_roles_resolve(struct ka_roles *roles, const ka_record *header,
 		best[role] = 1 << 30;
 	}
 	for (i = 0; i < header->nfields; i++) {
-		normalise(ka_field(header, i), normal, sizeof(normal));
+		ka_roles_normalise(ka_field(header, i),
+		    ka_field_length(header, i), normal, sizeof(normal));
 		if (normal[0] == '\0')
 			continue;
 		for (role = 0; role < KA_ROLE_COUNT; role++) {

@@ -44,6 +44,15 @@ int		 ka_role_from_name(const char *name);
 /* The aliases of a role, NULL-terminated, canonical name first. */
 const char *const *ka_role_aliases(enum ka_role role);
 
+/*
+ * A header name or alias as names are compared: ASCII letters lowered;
+ * spaces, tabs, '_', '-', '.' and '/' dropped ("Customer ID" and
+ * "customer_id" both give "customerid").  Reads up to length bytes or a
+ * NUL, writes at most size - 1 and a NUL to out; returns the length.
+ */
+size_t		 ka_roles_normalise(const char *in, size_t length, char *out,
+		    size_t size);
+
 /* --col ROLE=NAME or ROLE=N; 0 ok, -1 with a message in error. */
 int		 ka_roles_override(struct ka_roles *roles, const char *spec,
 		    char *error, size_t error_size);

@@ -52,30 +52,10 @@ grow(void *array, size_t *capacity, size_t n, size_t size)
 /* ---- names ---- */
 
 /*
- * Words compare after lowering ASCII letters and dropping spaces, '_',
- * '-', '.' and '/', as header aliases do (ka_roles.c).
- */
-static size_t
-normalise(const char *in, size_t length, char *out, size_t size)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < length && in[i] != '\0' && n + 1 < size; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c == ' ' || c == '_' || c == '-' || c == '.' || c == '/' ||
-		    c == '\t')
-			continue;
-		out[n++] = (char)tolower(c);
-	}
-	out[n] = '\0';
-	return n;
-}
-
-/*
  * Index of the first list (NULL-terminated word lists) holding text.
- * The lists are written normalised already ("salesrep" for "Sales
- * Rep"), so only the text is.
+ * Words compare as header names do (ka_roles_normalise()); the lists are
+ * written normalised already ("salesrep" for "Sales Rep"), so only the
+ * text is.
  */
 static int
 word_parse(const char *const *const *lists, int count, const char *text,
@@ -86,7 +66,7 @@ word_parse(const char *const *const *lists, int count, const char *text,
 
 	if (length >= sizeof(normal))
 		return -1;
-	normalise(text, length, normal, sizeof(normal));
+	ka_roles_normalise(text, length, normal, sizeof(normal));
 	if (normal[0] == '\0')
 		return -1;
 	for (i = 0; i < count; i++)
@@ -755,14 +735,14 @@ bind(ka_visit *v, struct binding *b, const ka_record *header,
 		best[c] = INT_MAX;
 	}
 	for (f = 0; f < header->nfields; f++) {
-		normalise(ka_field(header, f), ka_field_length(header, f),
-		    normal, sizeof(normal));
+		ka_roles_normalise(ka_field(header, f),
+		    ka_field_length(header, f), normal, sizeof(normal));
 		if (normal[0] == '\0')
 			continue;
 		for (c = 0; c < VC_COUNT; c++)
 			for (i = 0; vc_aliases[c][i] != NULL && i < best[c];
 			    i++) {
-				normalise(vc_aliases[c][i],
+				ka_roles_normalise(vc_aliases[c][i],
 				    strlen(vc_aliases[c][i]), alias,
 				    sizeof(alias));
 				if (strcmp(alias, normal) == 0) {
