@@ -204,9 +204,7 @@ report_bad(struct options *o, struct summary *s, struct ka_rejects *rejects,
 			ka_rejects_add(rejects, rec, column, reason);
 		return;
 	}
-	if (!o->cli.lenient)
-		ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec->file, rec->line, reason);
-	ka_rejects_add(rejects, rec, column, reason);
+	ka_rejects_bad_row(rejects, o->cli.lenient, rec, column, reason);
 	s->rejected++;
 }
 

@@ -438,10 +438,7 @@ static void
 reject(const struct options *o, ka_rank *rank, struct ka_rejects *rejects,
     const ka_record *rec, size_t column, const char *reason)
 {
-	if (!o->cli.lenient)
-		ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec->file, rec->line,
-		    reason);
-	ka_rejects_add(rejects, rec, column, reason);
+	ka_rejects_bad_row(rejects, o->cli.lenient, rec, column, reason);
 	ka_rank_reject(rank, rec);
 }
 

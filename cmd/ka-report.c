@@ -612,10 +612,8 @@ static void
 reject(struct run *run, const ka_record *rec, size_t column,
     const char *message)
 {
-	if (!run->o->cli.lenient)
-		ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec->file, rec->line,
-		    message);
-	ka_rejects_add(&run->rejects, rec, column, message);
+	ka_rejects_bad_row(&run->rejects, run->o->cli.lenient, rec, column,
+	    message);
 	run->rejected++;
 }
 

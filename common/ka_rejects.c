@@ -75,6 +75,16 @@ ka_rejects_add(struct ka_rejects *rejects, const ka_record *rec,
 }
 
 void
+ka_rejects_bad_row(struct ka_rejects *rejects, int lenient,
+    const ka_record *rec, size_t column, const char *reason)
+{
+	if (!lenient)
+		ka_die(KA_EXIT_DATA, "%s:%lu: %s", rec->file, rec->line,
+		    reason);
+	ka_rejects_add(rejects, rec, column, reason);
+}
+
+void
 ka_rejects_close(struct ka_rejects *rejects)
 {
 	if (rejects->writer != NULL)

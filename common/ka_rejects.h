@@ -23,6 +23,12 @@ void	ka_rejects_open(struct ka_rejects *rejects, const char *path);
 /* column is 1-based, 0 when the problem is not in one column. */
 void	ka_rejects_add(struct ka_rejects *rejects, const ka_record *rec,
 	    size_t column, const char *reason);
+/*
+ * A bad row: without --lenient (lenient 0) the program ends here with
+ * "FILE:LINE: reason" and status 1; with it, ka_rejects_add().
+ */
+void	ka_rejects_bad_row(struct ka_rejects *rejects, int lenient,
+	    const ka_record *rec, size_t column, const char *reason);
 void	ka_rejects_close(struct ka_rejects *rejects);
 
 #endif
