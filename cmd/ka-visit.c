@@ -563,31 +563,8 @@ static void
 print_notes(const struct options *o, const ka_visit *v)
 {
 	const struct ka_visit_counts *c = ka_visit_counts(v);
-	char day[KA_DATE_BUFSIZE];
 
-	if (c->accounts_untiered > 0)
-		ka_warn("%lu %s no tier and %s not followed (%s%s)",
-		    c->accounts_untiered, c->accounts_untiered == 1 ?
-		    "account has" : "accounts have", c->accounts_untiered == 1 ?
-		    "is" : "are", c->accounts_untiered == 1 ? "" : "first: ",
-		    c->first_untiered);
-	if (o->command == CMD_EVENTS)
-		return;
-	if (c->visits_unknown_account > 0)
-		ka_warn("%lu %s to customers not in the accounts %s not "
-		    "counted (%s%s)", c->visits_unknown_account,
-		    c->visits_unknown_account == 1 ? "visit" : "visits",
-		    c->visits_unknown_account == 1 ? "was" : "were",
-		    c->visits_unknown_account == 1 ? "" : "first: ",
-		    c->first_unknown);
-	if (c->visits_after_as_of > 0) {
-		ka_date_format(o->cli.as_of, day);
-		ka_warn("%lu %s dated after %s %s not counted (%s%s)",
-		    c->visits_after_as_of, c->visits_after_as_of == 1 ?
-		    "visit" : "visits", day, c->visits_after_as_of == 1 ?
-		    "was" : "were", c->visits_after_as_of == 1 ? "" :
-		    "first: ", c->first_after);
-	}
+	ka_visit_warn_unused(v, o->command != CMD_EVENTS, o->cli.as_of);
 	if (o->command == CMD_PLAN && c->events_unknown_account > 0)
 		ka_warn("%lu %s for customers not in the accounts %s not "
 		    "planned", c->events_unknown_account,

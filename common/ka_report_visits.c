@@ -288,35 +288,6 @@ load(const struct ka_report_inputs *in, ka_visit *v, char *error,
 	    size), in->visits, error, size);
 }
 
-/* What was read and not counted is said, as ka-visit status says it. */
-static void
-notes(const struct ka_report_inputs *in, const ka_visit *v)
-{
-	const struct ka_visit_counts *c = ka_visit_counts(v);
-	char day[KA_DATE_BUFSIZE];
-
-	if (c->accounts_untiered > 0)
-		ka_warn("%lu %s no tier and %s not followed (%s%s)",
-		    c->accounts_untiered, c->accounts_untiered == 1 ?
-		    "account has" : "accounts have", c->accounts_untiered == 1 ?
-		    "is" : "are", c->accounts_untiered == 1 ? "" : "first: ",
-		    c->first_untiered);
-	if (c->visits_unknown_account > 0)
-		ka_warn("%lu %s to customers not in the accounts %s not "
-		    "counted (%s%s)", c->visits_unknown_account,
-		    c->visits_unknown_account == 1 ? "visit" : "visits",
-		    c->visits_unknown_account == 1 ? "was" : "were",
-		    c->visits_unknown_account == 1 ? "" : "first: ",
-		    c->first_unknown);
-	if (c->visits_after_as_of > 0) {
-		ka_date_format(in->as_of, day);
-		ka_warn("%lu %s dated after %s %s not counted (%s%s)",
-		    c->visits_after_as_of, c->visits_after_as_of == 1 ?
-		    "visit" : "visits", day, c->visits_after_as_of == 1 ?
-		    "was" : "were", c->visits_after_as_of == 1 ? "" :
-		    "first: ", c->first_after);
-	}
-}
 
 /* ---- the section ---- */
 
@@ -592,7 +563,7 @@ ka_report_visits(const struct ka_report_inputs *in,
 		ka_visit_free(v);
 		return r;
 	}
-	notes(in, v);
+	ka_visit_warn_unused(v, 1, in->as_of);
 
 	/* Visits after --as-of are not counted, nor are the days for them. */
 	measured = in->period;

@@ -541,6 +541,37 @@ ka_visit_counts(const ka_visit *v)
 	return &v->counts;
 }
 
+void
+ka_visit_warn_unused(const ka_visit *v, int visits, ka_date as_of)
+{
+	const struct ka_visit_counts *c = &v->counts;
+	char day[KA_DATE_BUFSIZE];
+
+	if (c->accounts_untiered > 0)
+		ka_warn("%lu %s no tier and %s not followed (%s%s)",
+		    c->accounts_untiered, c->accounts_untiered == 1 ?
+		    "account has" : "accounts have", c->accounts_untiered == 1 ?
+		    "is" : "are", c->accounts_untiered == 1 ? "" : "first: ",
+		    c->first_untiered);
+	if (!visits)
+		return;
+	if (c->visits_unknown_account > 0)
+		ka_warn("%lu %s to customers not in the accounts %s not "
+		    "counted (%s%s)", c->visits_unknown_account,
+		    c->visits_unknown_account == 1 ? "visit" : "visits",
+		    c->visits_unknown_account == 1 ? "was" : "were",
+		    c->visits_unknown_account == 1 ? "" : "first: ",
+		    c->first_unknown);
+	if (c->visits_after_as_of > 0) {
+		ka_date_format(as_of, day);
+		ka_warn("%lu %s dated after %s %s not counted (%s%s)",
+		    c->visits_after_as_of, c->visits_after_as_of == 1 ?
+		    "visit" : "visits", day, c->visits_after_as_of == 1 ?
+		    "was" : "were", c->visits_after_as_of == 1 ? "" :
+		    "first: ", c->first_after);
+	}
+}
+
 size_t
 ka_visit_tiers(const ka_visit *v, const char *const **names)
 {

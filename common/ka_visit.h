@@ -197,6 +197,12 @@ struct ka_visit_counts {
 	unsigned long	 rows_rejected;			/* every file */
 };
 const struct ka_visit_counts *ka_visit_counts(const ka_visit *v);
+/*
+ * Says on stderr what was read and not followed or counted, never
+ * dropped silently: accounts without a tier and, with visits, visits to
+ * customers not in the accounts or dated after as_of.
+ */
+void	 ka_visit_warn_unused(const ka_visit *v, int visits, ka_date as_of);
 
 /* The built-in or loaded policy as rows tier, contact_level, max_days. */
 void	 ka_visit_write_policy(const ka_visit *v, ka_writer *w);
