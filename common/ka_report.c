@@ -106,16 +106,17 @@ movement_label(const struct ka_report *r, const char *movement)
 
 /* ---- figures as text ---- */
 
-static void
-date_text(const struct ka_report *r, ka_date d, char *out, size_t size)
+const char *
+ka_report_date_text(int zh, ka_date d, char *out, size_t size)
 {
 	int y, m, day;
 
 	ka_date_to_ymd(d, &y, &m, &day);
-	if (r->lang == KA_LANG_ZH)
+	if (zh)
 		snprintf(out, size, "%d年%d月%d日", y, m, day);
 	else
 		snprintf(out, size, "%04d-%02d-%02d", y, m, day);
+	return out;
 }
 
 static void
@@ -123,42 +124,42 @@ period_text(const struct ka_report *r, const ka_period *p, char *out,
     size_t size)
 {
 	char canonical[40], first[24], last[24];
-	int y, w, day;
+	int y, w, day, zh = r->lang == KA_LANG_ZH;
 
 	ka_period_format(p, canonical, sizeof(canonical));
 	ka_date_to_ymd(p->first, &y, &w, &day);
-	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_YEAR) {
+	if (zh && p->kind == KA_PERIOD_YEAR) {
 		snprintf(out, size, "%d年", y);
 		return;
 	}
-	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_QUARTER) {
+	if (zh && p->kind == KA_PERIOD_QUARTER) {
 		snprintf(out, size, "%d年第%d季度", y, (w + 2) / 3);
 		return;
 	}
-	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_MONTH) {
+	if (zh && p->kind == KA_PERIOD_MONTH) {
 		snprintf(out, size, "%d年%d月", y, w);
 		return;
 	}
-	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_DAY) {
-		date_text(r, p->first, out, size);
+	if (zh && p->kind == KA_PERIOD_DAY) {
+		ka_report_date_text(zh, p->first, out, size);
 		return;
 	}
-	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_RANGE) {
-		date_text(r, p->first, first, sizeof(first));
-		date_text(r, p->last, last, sizeof(last));
+	if (zh && p->kind == KA_PERIOD_RANGE) {
+		ka_report_date_text(zh, p->first, first, sizeof(first));
+		ka_report_date_text(zh, p->last, last, sizeof(last));
 		snprintf(out, size, "%s至%s", first, last);
 		return;
 	}
-	if (r->lang == KA_LANG_ZH && p->kind == KA_PERIOD_WEEK) {
+	if (zh && p->kind == KA_PERIOD_WEEK) {
 		ka_date_iso_week(p->first, &y, &w);
-		date_text(r, p->first, first, sizeof(first));
-		date_text(r, p->last, last, sizeof(last));
+		ka_report_date_text(zh, p->first, first, sizeof(first));
+		ka_report_date_text(zh, p->last, last, sizeof(last));
 		snprintf(out, size, "%d年第%d周（%s至%s）", y, w, first, last);
 		return;
 	}
 	if (p->kind == KA_PERIOD_WEEK || p->kind == KA_PERIOD_RANGE) {
-		date_text(r, p->first, first, sizeof(first));
-		date_text(r, p->last, last, sizeof(last));
+		ka_report_date_text(zh, p->first, first, sizeof(first));
+		ka_report_date_text(zh, p->last, last, sizeof(last));
 		if (p->kind == KA_PERIOD_WEEK)
 			snprintf(out, size, "%s (%s..%s)", canonical, first,
 			    last);
@@ -583,8 +584,10 @@ risk_window_text(const struct ka_report *r, char *out, size_t size)
 {
 	char first[32], last[32];
 
-	date_text(r, r->risk_window.first, first, sizeof(first));
-	date_text(r, r->risk_window.last, last, sizeof(last));
+	ka_report_date_text(r->lang == KA_LANG_ZH, r->risk_window.first,
+	    first, sizeof(first));
+	ka_report_date_text(r->lang == KA_LANG_ZH, r->risk_window.last,
+	    last, sizeof(last));
 	if (r->lang == KA_LANG_ZH)
 		snprintf(out, size, "风险窗口 %s 至 %s，与之前同样长度的时期比较",
 		    first, last);
@@ -706,7 +709,7 @@ render_plain(struct ka_buf *out, const struct ka_report *r, int markdown)
 	t.markdown = markdown;
 	t.ascii = r->ascii;
 	period_text(r, &r->current.period, p, sizeof(p));
-	date_text(r, r->as_of, q, sizeof(q));
+	ka_report_date_text(r->lang == KA_LANG_ZH, r->as_of, q, sizeof(q));
 	if (markdown)
 		ka_buf_printf(out, "# %s: %s\n\n_%s %s_\n",
 		    r->title ? r->title : l->title, p, l->as_of, q);
@@ -1196,7 +1199,7 @@ render_html(struct ka_buf *out, const struct ka_report *r)
 
 	memset(items, 0, sizeof(items));
 	period_text(r, &r->current.period, p, sizeof(p));
-	date_text(r, r->as_of, q, sizeof(q));
+	ka_report_date_text(r->lang == KA_LANG_ZH, r->as_of, q, sizeof(q));
 	ka_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>",

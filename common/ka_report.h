@@ -163,6 +163,10 @@ struct ka_report_inputs {
 	const char	*promos;			/* --promos */
 };
 
+/* A date as every part of the report writes it: "2026-11-27", or in
+   Chinese (zh 1) "2026年11月27日".  Returns out. */
+const char	*ka_report_date_text(int zh, ka_date d, char *out, size_t size);
+
 /*
  * Building a section: strings are copied, so callers may pass buffers.
  * Cells are added row by row, ncolumns to a row.

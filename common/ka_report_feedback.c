@@ -71,19 +71,6 @@ topic_name(const struct ka_report_inputs *in, const char *name)
 	return name;
 }
 
-static void
-date_text(const struct ka_report_inputs *in, ka_date d, char *out,
-    size_t size)
-{
-	int y, m, day;
-
-	ka_date_to_ymd(d, &y, &m, &day);
-	if (in->lang == KA_LANG_ZH)
-		snprintf(out, size, "%d年%d月%d日", y, m, day);
-	else
-		snprintf(out, size, "%04d-%02d-%02d", y, m, day);
-}
-
 /* "2026-Q4", or "2026年第4季度". */
 static void
 quarter_text(const struct ka_report_inputs *in, const ka_period *p,
@@ -206,7 +193,8 @@ satisfaction_lines(const struct ka_report_inputs *in,
 
 	quarter_text(in, &rep->period, period, sizeof(period));
 	quarter_text(in, &rep->previous, previous, sizeof(previous));
-	date_text(in, in->as_of, as_of, sizeof(as_of));
+	ka_report_date_text(in->lang == KA_LANG_ZH, in->as_of,
+	    as_of, sizeof(as_of));
 	if (in->as_of < rep->period.last)
 		snprintf(when, sizeof(when), zh ? "%s（截至%s）" : "%s to %s",
 		    period, as_of);

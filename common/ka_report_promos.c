@@ -56,27 +56,14 @@ money(ka_dec v, char *out, size_t size)
 	return out;
 }
 
-static const char *
-date_text(int zh, ka_date d, char *out, size_t size)
-{
-	int y, m, day;
-
-	ka_date_to_ymd(d, &y, &m, &day);
-	if (zh)
-		snprintf(out, size, "%d年%d月%d日", y, m, day);
-	else
-		snprintf(out, size, "%04d-%02d-%02d", y, m, day);
-	return out;
-}
-
 /* "2026-09-07..2026-09-20", "2026年9月7日至2026年9月20日". */
 static const char *
 range_text(int zh, ka_date first, ka_date last, char *out, size_t size)
 {
 	char a[32], b[32];
 
-	date_text(zh, first, a, sizeof(a));
-	date_text(zh, last, b, sizeof(b));
+	ka_report_date_text(zh, first, a, sizeof(a));
+	ka_report_date_text(zh, last, b, sizeof(b));
 	snprintf(out, size, zh ? "%s至%s" : "%s..%s", a, b);
 	return out;
 }
@@ -113,7 +100,7 @@ period_text(int zh, const ka_period *p, char *out, size_t size)
 		snprintf(out, size, "%d年第%d周（%s）", y, m, range);
 		break;
 	case KA_PERIOD_DAY:
-		date_text(1, p->first, out, size);
+		ka_report_date_text(1, p->first, out, size);
 		break;
 	default:
 		snprintf(out, size, "%s", range);

@@ -76,19 +76,6 @@ level(enum ka_rebate_basis basis, ka_dec v, char *out, size_t size)
 }
 
 static const char *
-date_text(enum ka_report_lang lang, ka_date d, char *out, size_t size)
-{
-	int y, m, day;
-
-	ka_date_to_ymd(d, &y, &m, &day);
-	if (lang == KA_LANG_ZH)
-		snprintf(out, size, "%d年%d月%d日", y, m, day);
-	else
-		snprintf(out, size, "%04d-%02d-%02d", y, m, day);
-	return out;
-}
-
-static const char *
 name_of(const struct ka_rebate_accrual *a)
 {
 	return a->customer != NULL && *a->customer != '\0' ? a->customer :
@@ -294,7 +281,7 @@ summary_line(const struct ka_report_inputs *in,
 	size_t others = r->instances - r->naccruals;
 	int zh = in->lang == KA_LANG_ZH;
 
-	date_text(in->lang, r->as_of, day, sizeof(day));
+	ka_report_date_text(in->lang == KA_LANG_ZH, r->as_of, day, sizeof(day));
 	money(r->earned, earned, sizeof(earned));
 	money(r->settled, settled, sizeof(settled));
 	money(r->accrual, accrual, sizeof(accrual));

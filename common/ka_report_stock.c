@@ -68,18 +68,6 @@ width_of(const char *text)
 	return ka_utf8_width(text, strlen(text));
 }
 
-static void
-date_text(int zh, ka_date d, char *out, size_t size)
-{
-	int y, m, day;
-
-	ka_date_to_ymd(d, &y, &m, &day);
-	if (zh)
-		snprintf(out, size, "%d年%d月%d日", y, m, day);
-	else
-		snprintf(out, size, "%04d-%02d-%02d", y, m, day);
-}
-
 /* "2026-12 (2026-12-01..2026-12-31)" or "2026年12月". */
 static void
 period_text(int zh, const ka_period *p, char *out, size_t size)
@@ -89,8 +77,8 @@ period_text(int zh, const ka_period *p, char *out, size_t size)
 
 	ka_period_format(p, canonical, sizeof(canonical));
 	ka_date_to_ymd(p->first, &y, &m, &d);
-	date_text(zh, p->first, first, sizeof(first));
-	date_text(zh, p->last, last, sizeof(last));
+	ka_report_date_text(zh, p->first, first, sizeof(first));
+	ka_report_date_text(zh, p->last, last, sizeof(last));
 	if (p->kind == KA_PERIOD_DAY) {
 		snprintf(out, size, "%s", first);
 		return;
@@ -441,7 +429,7 @@ note_line(struct ka_report_section *out, int zh, const char *note,
 		return;
 	}
 	if (strstr(end, "left for later") != NULL) {
-		date_text(zh, until, date, sizeof(date));
+		ka_report_date_text(zh, until, date, sizeof(date));
 		ka_section_line(out, "%lu条订单行要求在%s之后交货，暂不计入。", n,
 		    date);
 		return;
@@ -622,7 +610,7 @@ summary_lines(const struct ka_report_inputs *in,
 				first_by = x->order_by;
 			items[later++] = x->sku;
 		}
-		date_text(zh, first_by, by, sizeof(by));
+		ka_report_date_text(zh, first_by, by, sizeof(by));
 		if (later == 1)
 			ka_section_line(out, zh ? "稍后订货：%s（%s前）。" :
 			    "To order later: %s by %s.", items[0], by);
@@ -651,7 +639,7 @@ orders_lines(const struct ka_report_inputs *in, const ka_period *peak,
 	char until[32], qty[64], short_qty[64], head[200];
 	struct ka_buf list = { 0 };
 
-	date_text(zh, peak->last, until, sizeof(until));
+	ka_report_date_text(zh, peak->last, until, sizeof(until));
 	qty_text(o->qty, qty, sizeof(qty));
 	qty_text(o->short_qty, short_qty, sizeof(short_qty));
 	if (o->lines == 0) {
@@ -703,7 +691,7 @@ table(const struct ka_report_inputs *in, const struct ka_stock_report *r,
 
 		ka_section_cell(out, "%s", x->sku);
 		ka_section_cell(out, "%s", x->product);
-		date_text(zh, x->short_from, text, sizeof(text));
+		ka_report_date_text(zh, x->short_from, text, sizeof(text));
 		ka_section_cell(out, "%s", text);
 		qty_text(x->shortfall, text, sizeof(text));
 		ka_section_cell(out, "%s", text);

@@ -30,18 +30,6 @@
 
 /* ---- words ---- */
 
-static void
-date_text(enum ka_report_lang lang, ka_date d, char *out, size_t size)
-{
-	int y, m, day;
-
-	ka_date_to_ymd(d, &y, &m, &day);
-	if (lang == KA_LANG_ZH)
-		snprintf(out, size, "%d年%d月%d日", y, m, day);
-	else
-		snprintf(out, size, "%04d-%02d-%02d", y, m, day);
-}
-
 /* The period as the report names it: "2026-W47", "2026年第47周". */
 static void
 period_text(enum ka_report_lang lang, const ka_period *p, char *out,
@@ -53,8 +41,10 @@ period_text(enum ka_report_lang lang, const ka_period *p, char *out,
 	ka_date_to_ymd(p->first, &y, &m, &d);
 	if (lang != KA_LANG_ZH) {
 		if (p->kind == KA_PERIOD_RANGE) {
-			date_text(lang, p->first, first, sizeof(first));
-			date_text(lang, p->last, last, sizeof(last));
+			ka_report_date_text(lang == KA_LANG_ZH, p->first,
+			    first, sizeof(first));
+			ka_report_date_text(lang == KA_LANG_ZH, p->last,
+			    last, sizeof(last));
 			snprintf(out, size, "%s..%s", first, last);
 		} else {
 			ka_period_format(p, out, size);
@@ -76,11 +66,13 @@ period_text(enum ka_report_lang lang, const ka_period *p, char *out,
 		snprintf(out, size, "%d年第%d周", y, w);
 		break;
 	case KA_PERIOD_DAY:
-		date_text(lang, p->first, out, size);
+		ka_report_date_text(lang == KA_LANG_ZH, p->first, out, size);
 		break;
 	default:
-		date_text(lang, p->first, first, sizeof(first));
-		date_text(lang, p->last, last, sizeof(last));
+		ka_report_date_text(lang == KA_LANG_ZH, p->first,
+		    first, sizeof(first));
+		ka_report_date_text(lang == KA_LANG_ZH, p->last,
+		    last, sizeof(last));
 		snprintf(out, size, "%s至%s", first, last);
 		break;
 	}
@@ -359,7 +351,8 @@ compliance(struct ka_report_section *s, enum ka_report_lang lang,
 			ka_section_cell(s, "-");
 			continue;
 		}
-		date_text(lang, row->last_visit, day, sizeof(day));
+		ka_report_date_text(lang == KA_LANG_ZH, row->last_visit,
+		    day, sizeof(day));
 		ka_section_cell(s, "%s", day);
 		ka_section_cell(s, "%s", row->last_visitor[0] != '\0' ?
 		    flat(&text, row->last_visitor) : "-");
@@ -421,7 +414,7 @@ executive_time(struct ka_report_section *s, const struct ka_report_inputs *in,
 	size_t i;
 
 	period_text(lang, &in->period, name, sizeof(name));
-	date_text(lang, in->as_of, upto, sizeof(upto));
+	ka_report_date_text(lang == KA_LANG_ZH, in->as_of, upto, sizeof(upto));
 	if (clipped && lang == KA_LANG_ZH)
 		snprintf(when, sizeof(when), "%s（截至%s）", name, upto);
 	else if (clipped)
@@ -508,7 +501,8 @@ events(struct ka_report_section *s, enum ka_report_lang lang,
 	for (i = 0; i < r->nevents && i < EVENT_LINES; i++) {
 		const struct ka_visit_upcoming *u = &r->events[i];
 
-		date_text(lang, u->date, day, sizeof(day));
+		ka_report_date_text(lang == KA_LANG_ZH, u->date,
+		    day, sizeof(day));
 		kind_text(lang, u, kind, sizeof(kind));
 		ka_buf_reset(&line);
 		ka_buf_printf(&line, "%s ", day);
