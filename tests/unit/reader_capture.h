@@ -6,6 +6,9 @@
 #ifndef READER_CAPTURE_H
 #define READER_CAPTURE_H
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,72 @@
 #include "ka_reader.h"
 
 static void die(const char *what);
+
+/* ---- temporary files ---- */
+
+/*
+ * Files with chosen names (the reader cares about extensions, and
+ * messages name the file) in a private mkdtemp directory under $TMPDIR
+ * or /tmp, made on first use and removed at exit.
+ */
+static char temp_dir[4096];
+static char *temp_names[256];
+static size_t ntemp;
+
+static void
+remove_temps(void)
+{
+	size_t i;
+
+	for (i = 0; i < ntemp; i++) {
+		unlink(temp_names[i]);
+		free(temp_names[i]);
+	}
+	ntemp = 0;
+	if (temp_dir[0] != '\0')
+		rmdir(temp_dir);
+}
+
+/* Writes data to temp_dir/name (replacing it) and returns the path. */
+static const char *
+temp_file(const char *name, const void *data, size_t length)
+{
+	char path[4200];
+	size_t i;
+	int fd;
+	FILE *f;
+
+	if (temp_dir[0] == '\0') {
+		const char *base = getenv("TMPDIR");
+
+		if (base == NULL || *base == '\0')
+			base = "/tmp";
+		snprintf(temp_dir, sizeof(temp_dir),
+		    "%s/ka-test-reader-XXXXXX", base);
+		if (mkdtemp(temp_dir) == NULL)
+			die("mkdtemp");
+		atexit(remove_temps);
+	}
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, name);
+	for (i = 0; i < ntemp; i++)
+		if (strcmp(temp_names[i], path) == 0)
+			break;
+	if (i == ntemp) {
+		if (ntemp == sizeof(temp_names) / sizeof(temp_names[0])) {
+			errno = EMFILE;
+			die("too many temporary files");
+		}
+		temp_names[ntemp++] = strdup(path);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "wb")) == NULL)
+		die(path);
+	if (length > 0 && fwrite(data, 1, length, f) != length)
+		die(path);
+	if (fclose(f) != 0)
+		die(path);
+	return temp_names[i];
+}
 
 /* ---- reading everything into copies ---- */
 
@@ -312,6 +381,58 @@ static int
 same_result(const struct result *a, const struct result *b)
 {
 	return same_reading(a, b, 1);
+}
+
+/* ---- checks ---- */
+
+/* The reading opened and every record and the end were clean. */
+static void
+expect_clean_at(int line, const struct result *res)
+{
+	size_t i;
+
+	if (!res->opened) {
+		printf("  %s:%d: open failed: %s\n", __FILE__, line,
+		    res->open_error);
+		check_failures++;
+		return;
+	}
+	for (i = 0; i < res->nrec; i++)
+		if (res->rec[i].status != KA_READ_OK) {
+			printf("  %s:%d: record %zu has status %d: %s\n",
+			    __FILE__, line, i + 1, res->rec[i].status,
+			    res->rec[i].error);
+			check_failures++;
+			return;
+		}
+	if (res->end != 0) {
+		printf("  %s:%d: reading ended with %d: %s\n", __FILE__, line,
+		    res->end, res->fatal);
+		check_failures++;
+	}
+}
+
+#define EXPECT_CLEAN(res) expect_clean_at(__LINE__, (res))
+
+static char *
+path_message(const char *path, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* "PATH" followed by the formatted text, for exact message checks. */
+static char *
+path_message(const char *path, const char *format, ...)
+{
+	static char text[8][8192];
+	static int which;
+	char *out = text[which++ % 8];
+	va_list args;
+	int n;
+
+	n = snprintf(out, sizeof(text[0]), "%s", path);
+	va_start(args, format);
+	vsnprintf(out + n, sizeof(text[0]) - (size_t)n, format, args);
+	va_end(args);
+	return out;
 }
 
 #endif

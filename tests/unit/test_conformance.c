@@ -46,7 +46,6 @@
 #include "ka_reader.h"
 
 static char root[4096];		/* .../data/conformance */
-static char temp_dir[4096];
 
 static void
 die(const char *what)
@@ -117,52 +116,6 @@ slurp(const char *path, size_t *length)
 	data[n] = '\0';
 	*length = n;
 	return data;
-}
-
-static char *temp_names[32];
-static size_t ntemp;
-
-static void
-remove_temps(void)
-{
-	size_t i;
-
-	for (i = 0; i < ntemp; i++) {
-		unlink(temp_names[i]);
-		free(temp_names[i]);
-	}
-	ntemp = 0;
-	if (temp_dir[0] != '\0')
-		rmdir(temp_dir);
-}
-
-/* A file in a private mkdtemp directory: copies made from suite files. */
-static const char *
-temp_file(const char *name, const void *data, size_t length)
-{
-	char path[4200];
-	FILE *f;
-
-	if (temp_dir[0] == '\0') {
-		const char *base = getenv("TMPDIR");
-
-		if (base == NULL || *base == '\0')
-			base = "/tmp";
-		snprintf(temp_dir, sizeof(temp_dir),
-		    "%s/ka-test-conformance-XXXXXX", base);
-		if (mkdtemp(temp_dir) == NULL)
-			die("mkdtemp");
-		atexit(remove_temps);
-	}
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, name);
-	if (ntemp == sizeof(temp_names) / sizeof(temp_names[0]))
-		die("too many temporary files");
-	f = fopen(path, "wb");
-	if (f == NULL || (length > 0 && fwrite(data, 1, length, f) != length)
-	    || fclose(f) != 0)
-		die(path);
-	temp_names[ntemp] = strdup(path);
-	return temp_names[ntemp++];
 }
 
 #include "reader_capture.h"
@@ -247,53 +200,7 @@ expect_fields_at(int line, const char *what, const struct copy *c,
 	} \
 } while (0)
 
-static void
-expect_clean_at(int line, const struct result *res)
-{
-	size_t i;
 
-	if (!res->opened) {
-		printf("  %s:%d: open failed: %s\n", __FILE__, line,
-		    res->open_error);
-		check_failures++;
-		return;
-	}
-	for (i = 0; i < res->nrec; i++)
-		if (res->rec[i].status != KA_READ_OK) {
-			printf("  %s:%d: record %zu: %s\n", __FILE__, line,
-			    i + 1, res->rec[i].error);
-			check_failures++;
-			return;
-		}
-	if (res->end != 0) {
-		printf("  %s:%d: reading ended: %s\n", __FILE__, line,
-		    res->fatal);
-		check_failures++;
-	}
-}
-
-#define EXPECT_CLEAN(res) expect_clean_at(__LINE__, (res))
-
-/* "PATH" then the formatted text. */
-static char *
-path_message(const char *path, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static char *
-path_message(const char *path, const char *format, ...)
-{
-	static char text[4][8192];
-	static int which;
-	char *out = text[which++ % 4];
-	va_list args;
-	int n;
-
-	n = snprintf(out, sizeof(text[0]), "%s", path);
-	va_start(args, format);
-	vsnprintf(out + n, sizeof(text[0]) - (size_t)n, format, args);
-	va_end(args);
-	return out;
-}
 
 /* ---- an independent RFC 4180 parser, the reader's rules ---- */
 

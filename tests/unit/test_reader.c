@@ -23,26 +23,6 @@
 #include "ka_msg.h"
 #include "ka_reader.h"
 
-/* ---- temporary files ---- */
-
-static char temp_dir[4096];
-static char *temp_names[256];
-static size_t ntemp;
-
-static void
-remove_temps(void)
-{
-	size_t i;
-
-	for (i = 0; i < ntemp; i++) {
-		unlink(temp_names[i]);
-		free(temp_names[i]);
-	}
-	ntemp = 0;
-	if (temp_dir[0] != '\0')
-		rmdir(temp_dir);
-}
-
 static void
 die(const char *what)
 {
@@ -50,62 +30,13 @@ die(const char *what)
 	exit(1);
 }
 
-/*
- * A private directory made with mkdtemp under $TMPDIR or /tmp; the files
- * in it get chosen names because the reader cares about extensions
- * (.tsv) and messages name the file.
- */
-static void
-make_temp_dir(void)
-{
-	const char *base = getenv("TMPDIR");
-
-	if (base == NULL || *base == '\0')
-		base = "/tmp";
-	snprintf(temp_dir, sizeof(temp_dir), "%s/ka-test-reader-XXXXXX",
-	    base);
-	if (mkdtemp(temp_dir) == NULL)
-		die("mkdtemp");
-	atexit(remove_temps);
-}
-
-/* Writes data to temp_dir/name (replacing it) and returns the path. */
-static const char *
-temp_file(const char *name, const void *data, size_t length)
-{
-	char path[4200];
-	size_t i;
-	int fd;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, name);
-	for (i = 0; i < ntemp; i++)
-		if (strcmp(temp_names[i], path) == 0)
-			break;
-	if (i == ntemp) {
-		if (ntemp == sizeof(temp_names) / sizeof(temp_names[0])) {
-			errno = EMFILE;
-			die("too many temporary files");
-		}
-		temp_names[ntemp++] = strdup(path);
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "wb")) == NULL)
-		die(path);
-	if (length > 0 && fwrite(data, 1, length, f) != length)
-		die(path);
-	if (fclose(f) != 0)
-		die(path);
-	return temp_names[i];
-}
+#include "reader_capture.h"
 
 static const char *
 temp_text(const char *name, const char *text)
 {
 	return temp_file(name, text, strlen(text));
 }
-
-#include "reader_capture.h"
 
 
 /*
@@ -260,48 +191,7 @@ expect_lines_at(int line, const struct result *res, const unsigned long *start,
 	expect_lines_at(__LINE__, (res), (start), (end))
 
 /* Every record read without a problem and the input ended normally. */
-static void
-expect_clean_at(int line, const struct result *res)
-{
-	size_t i;
 
-	for (i = 0; i < res->nrec; i++)
-		if (res->rec[i].status != KA_READ_OK) {
-			printf("  %s:%d: record %zu has status %d: %s\n",
-			    __FILE__, line, i + 1, res->rec[i].status,
-			    res->rec[i].error);
-			check_failures++;
-			return;
-		}
-	if (res->end != 0) {
-		printf("  %s:%d: reading ended with %d: %s\n", __FILE__, line,
-		    res->end, res->fatal);
-		check_failures++;
-	}
-}
-
-#define EXPECT_CLEAN(res) expect_clean_at(__LINE__, (res))
-
-static char *
-path_message(const char *path, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* "PATH" followed by the formatted text, for exact message checks. */
-static char *
-path_message(const char *path, const char *format, ...)
-{
-	static char text[8][8192];
-	static int which;
-	char *out = text[which++ % 8];
-	va_list args;
-	int n;
-
-	n = snprintf(out, sizeof(text[0]), "%s", path);
-	va_start(args, format);
-	vsnprintf(out + n, sizeof(text[0]) - (size_t)n, format, args);
-	va_end(args);
-	return out;
-}
 
 static const struct ka_reader_options plain;	/* all defaults */
 
@@ -2232,7 +2122,6 @@ test_header_fields(void)
 int
 main(void)
 {
-	make_temp_dir();
 	RUN(test_line_ends);
 	RUN(test_mixed_line_ends);
 	RUN(test_quoted_fields);
