@@ -510,21 +510,17 @@ read_in_pieces(const struct options *o, ka_rank *rank, ka_reader *reader,
  */
 static void
 rank_piece(const struct options *o, ka_rank *rank, ka_reader *reader,
-    struct ka_rejects *rejects, int nfiles, char *const *files)
+    struct ka_rejects *rejects, const char *file)
 {
 	struct ka_reader_options piece = o->cli.read;
 	char error[1024];
 	ka_reader *part;
 
-	if (nfiles != 1 || strcmp(files[0], "-") == 0)
-		ka_die(KA_EXIT_USAGE, "--piece reads a piece of one named "
-		    "file; give exactly one");
-	if (ka_pieces_range(files[0], ka_reader_delimiter(reader),
+	if (ka_pieces_range(file, ka_reader_delimiter(reader),
 	    ka_reader_header(reader)->nfields, o->piece, o->pieces, &piece,
 	    error, sizeof(error)) < 0)
 		ka_die(KA_EXIT_DATA, "%s", error);
-	if ((part = ka_reader_open((const char *const *)files, 1, &piece)) ==
-	    NULL)
+	if ((part = ka_reader_open(&file, 1, &piece)) == NULL)
 		exit(KA_EXIT_DATA);
 	rank_sales(o, rank, part, rejects);
 	ka_reader_close(part);
@@ -652,6 +648,9 @@ read_input(struct options *o, ka_rank *rank, struct ka_rejects *rejects,
 		merge_partials(rank, reader);
 		return reader;
 	}
+	if (o->pieces > 0 && (nfiles != 1 || strcmp(files[0], "-") == 0))
+		ka_cli_usage_error(&o->cli, "--piece reads a piece of one named "
+		    "file; give exactly one");
 	input = reader = ka_cli_open(&o->cli, nfiles, files);
 	if (ka_rank_bind(rank, ka_reader_header(reader), &o->cli.roles,
 	    &missing) < 0)
@@ -659,7 +658,7 @@ read_input(struct options *o, ka_rank *rank, struct ka_rejects *rejects,
 		    missing);
 	ka_rejects_open(rejects, o->cli.lenient ? o->cli.rejects : NULL);
 	if (o->pieces > 0)
-		rank_piece(o, rank, reader, rejects, nfiles, files);
+		rank_piece(o, rank, reader, rejects, files[0]);
 	else if (!read_in_pieces(o, rank, reader, nfiles, files))
 		rank_sales(o, rank, reader, rejects);
 	return reader;
