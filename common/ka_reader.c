@@ -644,48 +644,11 @@ offsets_of(uint32_t *offset, uint64_t bits, uint32_t base)
 	return n;
 }
 
-#ifdef HAVE_AVX2_PATH
-/*
- * The same, eight at a time, so the loop ends where the branch predictor
- * expects (the number of delimiters in 64 bytes varies from line to
- * line); writes up to 7 entries past the count, which reserve_split()
- * leaves room for.  tzcnt of 0 is 64, so those are harmless.
- */
-static inline __attribute__((target("bmi,popcnt"), always_inline)) size_t
-offsets_of_bmi(uint32_t *offset, uint64_t bits, uint32_t base)
-{
-	size_t count = (size_t)_mm_popcnt_u64(bits), k;
-
-	for (k = 0; k < count; k += 8) {
-		offset[k] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-		offset[k + 1] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-		offset[k + 2] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-		offset[k + 3] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-		offset[k + 4] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-		offset[k + 5] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-		offset[k + 6] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-		offset[k + 7] = base + (uint32_t)_tzcnt_u64(bits);
-		bits = _blsr_u64(bits);
-	}
-	return count;
-}
-#endif
-
-/*
- * Room for 64 more field offsets after the n kept, and 8 more that
- * offsets_of_bmi() may write past them.
- */
+/* Room for 64 more field offsets after the n kept. */
 static uint32_t *
 reserve_split(ka_reader *r, size_t n)
 {
-	if (n + 64 + 8 + 2 > r->split_capacity) {
+	if (n + 64 + 2 > r->split_capacity) {
 		r->split_capacity = r->split_capacity * 2 + 128;
 		r->split_offset = ka_realloc(r->split_offset,
 		    r->split_capacity * sizeof(*r->split_offset));
@@ -715,8 +678,7 @@ field_at(const ka_reader *r, size_t nfields, size_t offset)
  */
 static inline __attribute__((always_inline)) int
 split_record_with(ka_reader *r, ka_record *rec, enum ka_read_status *status,
-    void (*classify_64)(const char *, unsigned char, struct chunk_masks *),
-    size_t (*add_offsets)(uint32_t *, uint64_t, uint32_t))
+    void (*classify_64)(const char *, unsigned char, struct chunk_masks *))
 {
 	const unsigned char delimiter = (unsigned char)r->delimiter;
 	size_t i, n, end, avail, k, nul_at, high_from, high_to, bad;
@@ -744,7 +706,7 @@ again:
 				m.nul &= before;
 				m.high &= before;
 			}
-			n += add_offsets(offset + n, m.delimiter,
+			n += offsets_of(offset + n, m.delimiter,
 			    (uint32_t)(i + 1));
 			if (m.nul != 0 && nul_at == SIZE_MAX)
 				nul_at = i + (size_t)__builtin_ctzll(m.nul);
@@ -848,15 +810,14 @@ found:
 static int
 split_record_sse2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
-	return split_record_with(r, rec, status, classify, offsets_of);
+	return split_record_with(r, rec, status, classify);
 }
 
 #ifdef HAVE_AVX2_PATH
-static __attribute__((target("avx2,bmi,popcnt"))) int
+static __attribute__((target("avx2"))) int
 split_record_avx2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
-	return split_record_with(r, rec, status, classify_avx2,
-	    offsets_of_bmi);
+	return split_record_with(r, rec, status, classify_avx2);
 }
 
 #endif
@@ -870,8 +831,7 @@ static int
 	const char *off = getenv("KA_NO_AVX2");
 
 	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
-	    __builtin_cpu_supports("popcnt") && (off == NULL || *off == '\0'))
+	if (__builtin_cpu_supports("avx2") && (off == NULL || *off == '\0'))
 		return split_record_avx2;
 #endif
 	return split_record_sse2;
