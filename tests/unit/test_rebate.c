@@ -267,7 +267,7 @@ engine(void)
 	ka_rebate *e;
 	ka_reader *reader;
 	ka_record rec;
-	ka_period period;
+	ka_period period = { KA_PERIOD_YEAR, 0, 0 };
 	size_t count;
 
 	if (mkdtemp(dir) == NULL) {
