@@ -74,6 +74,15 @@ struct ka_reader {
 	struct csv_parser csv;
 	struct record_store assembled;	/* records parsed by libcsv */
 	int		 record_done;
+	/* The split's scan of a line that holds a quote, for libcsv's
+	 * first line of the record: where it ends, its terminator, and
+	 * the first NUL or bad UTF-8 (end when none) with its status. */
+	struct {
+		size_t	 end, bad;
+		int	 term;
+		enum ka_read_status status;
+	}		 scanned;
+	int		 have_scanned;
 	uint32_t	*split_offset;	/* fast-path field offsets */
 	size_t		 split_capacity;
 
@@ -433,8 +442,27 @@ static void
 on_csv_field(void *text, size_t length, void *data)
 {
 	ka_reader *r = data;
+	struct record_store *s = &r->assembled;
+	size_t at = s->length, n = s->nfields;
 
-	store_field(&r->assembled, text, length);
+	/* libcsv hands every field from the start of its entry buffer,
+	 * which parse_line() makes READ_CHUNK bytes or more: a short field
+	 * is one 16-byte copy, without the length cases of store_field(). */
+	if (length <= 16 && (unsigned char *)text == r->csv.entry_buf &&
+	    r->csv.entry_size >= 16 && at + 16 + 1 <= s->capacity &&
+	    n + 2 <= s->offset_capacity) {
+		char *to = s->text;
+		uint32_t *offset = s->offset;
+
+		memcpy(to + at, text, 16);
+		to[at + length] = '\0';
+		offset[n] = (uint32_t)at;
+		offset[n + 1] = (uint32_t)(at + length + 1);
+		s->length = at + length + 1;
+		s->nfields = n + 1;
+		return;
+	}
+	store_field(s, text, length);
 }
 
 static void
@@ -631,14 +659,21 @@ classify_avx2(const char *p, unsigned char delimiter, struct chunk_masks *m)
 }
 #endif
 
-/* The field offsets that delimiter bits give: base + bit, one per bit. */
+/*
+ * The fields that the delimiter bits of line[base..base + 63] start: each
+ * delimiter becomes the NUL that ends the field before it, and the
+ * offset after it is stored.  Returns how many there were.
+ */
 static inline size_t
-offsets_of(uint32_t *offset, uint64_t bits, uint32_t base)
+offsets_of(uint32_t *offset, char *line, uint64_t bits, uint32_t base)
 {
 	size_t n = 0;
 
 	while (bits != 0) {
-		offset[n++] = base + (uint32_t)__builtin_ctzll(bits);
+		uint32_t at = base + (uint32_t)__builtin_ctzll(bits);
+
+		line[at] = '\0';
+		offset[n++] = at + 1;
 		bits &= bits - 1;
 	}
 	return n;
@@ -669,12 +704,12 @@ field_at(const ka_reader *r, size_t nfields, size_t offset)
 
 /*
  * The fast path, for a record without a quote: one pass over the line at
- * pos, 64 bytes at a time, finds its delimiters, its end, a quote, NUL
+ * pos, 64 bytes at a time, finds its delimiters, its end, quotes, NUL
  * bytes and bytes above 0x7f (only they need a UTF-8 check, since every
  * byte of a multibyte sequence is one).  Blank lines are skipped.
  * Returns 1 with the record split in place, 0 at the end of the input,
- * 2 when the line holds a quote (libcsv reads it then, from pos), or -1
- * on a read error.
+ * 2 when the line holds a quote (libcsv reads the record then, from pos,
+ * starting with what this pass found: r->scanned), or -1 on a read error.
  */
 static inline __attribute__((always_inline)) int
 split_record_with(ka_reader *r, ka_record *rec, enum ka_read_status *status,
@@ -684,11 +719,12 @@ split_record_with(ka_reader *r, ka_record *rec, enum ka_read_status *status,
 	size_t i, n, end, avail, k, nul_at, high_from, high_to, bad;
 	uint32_t *offset;
 	char *line;
-	int term;
+	int term, quoted;
 
 again:
 	i = 0;
 	n = 1;
+	quoted = 0;
 	nul_at = high_from = SIZE_MAX;
 	high_to = 0;
 	for (;;) {
@@ -699,6 +735,14 @@ again:
 
 			classify_64(line + i, delimiter, &m);
 			offset = reserve_split(r, n);
+			/* A quote does not end the pass: the line goes to
+			 * libcsv, but its end, NUL bytes and UTF-8 are
+			 * found here all the same. */
+			while (m.stop != 0 &&
+			    line[i + (size_t)__builtin_ctzll(m.stop)] == '"') {
+				quoted = 1;
+				m.stop &= m.stop - 1;
+			}
 			if (m.stop != 0) {
 				uint64_t before = (m.stop & -m.stop) - 1;
 
@@ -706,8 +750,9 @@ again:
 				m.nul &= before;
 				m.high &= before;
 			}
-			n += offsets_of(offset + n, m.delimiter,
-			    (uint32_t)(i + 1));
+			if (!quoted)
+				n += offsets_of(offset + n, line, m.delimiter,
+				    (uint32_t)i);
 			if (m.nul != 0 && nul_at == SIZE_MAX)
 				nul_at = i + (size_t)__builtin_ctzll(m.nul);
 			if (m.high != 0) {
@@ -729,12 +774,17 @@ again:
 		for (; i < avail; i++) {
 			unsigned char c = (unsigned char)line[i];
 
-			if (c == '\n' || c == '\r' || c == '"') {
+			if (c == '\n' || c == '\r') {
 				end = i;
 				goto found;
 			}
-			if (c == delimiter)
-				offset[n++] = (uint32_t)(i + 1);
+			if (c == delimiter) {
+				if (!quoted) {
+					line[i] = '\0';
+					offset[n++] = (uint32_t)(i + 1);
+				}
+			} else if (c == '"')
+				quoted = 1;
 			else if (c == '\0' && nul_at == SIZE_MAX)
 				nul_at = i;
 			else if (c >= 0x80) {
@@ -753,8 +803,6 @@ again:
 found:
 	if (end == avail)
 		term = 0;
-	else if (line[end] == '"')
-		return 2;
 	else if (line[end] == '\n')
 		term = 1;
 	else {
@@ -767,6 +815,21 @@ found:
 		}
 		term = end + 1 < avail && line[end + 1] == '\n' ? 2 : 1;
 	}
+	bad = high_from == SIZE_MAX ? end :
+	    ka_utf8_invalid_in(line, high_from, high_to);
+	if (quoted) {
+		/* libcsv reads the line as it was. */
+		for (k = 1; k < n; k++)
+			line[r->split_offset[k] - 1] = (char)delimiter;
+		r->scanned.end = end;
+		r->scanned.term = term;
+		r->scanned.status = nul_at != SIZE_MAX ? KA_READ_NUL :
+		    bad < high_to ? KA_READ_BAD_UTF8 : KA_READ_OK;
+		r->scanned.bad = nul_at != SIZE_MAX ? nul_at :
+		    bad < high_to ? bad : end;
+		r->have_scanned = 1;
+		return 2;
+	}
 	if (end == 0) {
 		if (term == 0)
 			return 0;
@@ -777,8 +840,6 @@ found:
 	}
 	offset = r->split_offset;
 	offset[0] = 0;
-	for (k = 1; k < n; k++)
-		line[offset[k] - 1] = '\0';
 	line[end] = '\0';
 	offset[n] = (uint32_t)(end + 1);
 	rec->base = line;
@@ -794,8 +855,7 @@ found:
 		*status = KA_READ_NUL;
 		set_error(r, rec->line, column, "NUL byte in column %zu (is "
 		    "this UTF-16 or binary data? try --encoding)", column);
-	} else if (high_from != SIZE_MAX &&
-	    (bad = ka_utf8_invalid_in(line, high_from, high_to)) < high_to) {
+	} else if (high_from != SIZE_MAX && bad < high_to) {
 		size_t column = field_at(r, n, bad);
 
 		*status = KA_READ_BAD_UTF8;
@@ -871,15 +931,20 @@ static int
 parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
 	size_t end, length, fields, bad;
-	int term, failed;
+	int term, failed, scanned;
 	unsigned long first_line = r->line, last_line = r->line;
 	unsigned long quote_line = r->line;	/* where the open field began */
 
 	store_reset(&r->assembled);
 	r->record_done = 0;
 	while (!r->record_done) {
-		term = line_end(r, 0, &end);
-		if (term < 0)
+		scanned = r->have_scanned;
+		if (scanned) {
+			/* The first line: the split has scanned it. */
+			r->have_scanned = 0;
+			end = r->pos + r->scanned.end;
+			term = r->scanned.term;
+		} else if ((term = line_end(r, 0, &end)) < 0)
 			return -1;
 		if (end == r->pos && term == 0) {
 			/* Input ended inside the record. */
@@ -897,15 +962,20 @@ parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 		}
 		length = end - r->pos + (size_t)term;
 		fields = r->assembled.nfields;
+		if (scanned) {
+			bad = r->pos + r->scanned.bad;
+			*status = r->scanned.status;
+		} else
+			bad = check_text(r, r->pos, end, status);
 		/* Up to a bad byte first: the fields libcsv has finished
 		 * then give the column it is in, even inside quotes. */
-		bad = check_text(r, r->pos, end, status);
-		failed = parse_line(r, r->buf + r->pos, bad - r->pos) < 0;
-		if (!failed && bad < end)
+		failed = parse_line(r, r->buf + r->pos,
+		    (bad < end ? bad : r->pos + length) - r->pos) < 0;
+		if (!failed && bad < end) {
 			text_error(r, bad, r->assembled.nfields + 1, *status);
-		if (!failed)
 			failed = parse_line(r, r->buf + bad,
 			    r->pos + length - bad) < 0;
+		}
 		/* The field still open began on this line if this is the
 		 * record's first line or a field ended on it. */
 		if (r->line == first_line || r->assembled.nfields != fields)

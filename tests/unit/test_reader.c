@@ -1151,9 +1151,15 @@ test_buffer_boundaries(void)
  * The fast path reads 64 bytes at a time: records of every length up to
  * 200 bytes, each with a delimiter, a UTF-8 sequence, a quote, a bad
  * byte or a NUL at its last byte, so each kind falls on every place of
- * a 64-byte block, and on the line ends of every style.  Both paths
- * (READ_ONE compares them) must give the same records and messages.
+ * a 64-byte block, and on the line ends of every style.  Lines with a
+ * quoted field go to libcsv, after the same pass has found their end,
+ * NUL and bad bytes: those have a quoted field first and a bad byte, a
+ * NUL or a UTF-8 sequence last, or end with a quoted field after fields
+ * whose delimiters the pass has already seen.  Both paths (READ_ONE
+ * compares them) must give the same records and messages.
  */
+#define CHUNK_KINDS 10
+
 static void
 test_chunk_edges(void)
 {
@@ -1169,11 +1175,13 @@ test_chunk_edges(void)
 	options.allow_ragged = 1;
 	puts_buf(&doc, "h\n");
 	for (length = 1; length <= 200; length++)
-		for (kind = 0; kind < 6; kind++) {
+		for (kind = 0; kind < CHUNK_KINDS; kind++) {
 			for (at = 0; at < length; at++)
 				line[at] = at % 7 == 3 ? ',' :
 				    (char)('a' + at % 26);
 			line[length] = '\0';
+			if (kind >= 6 && kind <= 8 && length >= 7)
+				memcpy(line, "\"q,r\",", 6);
 			switch (kind) {
 			case 1:
 				line[length - 1] = ',';
@@ -1188,10 +1196,20 @@ test_chunk_edges(void)
 					line[length - 1] = '"';
 				break;
 			case 4:
+			case 6:
 				line[length - 1] = '\xff';
 				break;
+			case 8:		/* e-acute, two bytes */
+				line[length - 1] = '\xc3';
+				line[length] = '\xa9';
+				line[length + 1] = '\0';
+				break;
+			case 9:		/* a quoted field last */
+				if (length >= 4)
+					memcpy(line + length - 4, ",\"x\"", 4);
+				break;
 			}
-			if (kind == 5) {	/* a NUL as the last byte */
+			if (kind == 5 || kind == 7) {	/* a NUL last */
 				line[length - 1] = 'z';
 				put(&doc, line, length - 1);
 				put(&doc, "", 1);
@@ -1206,8 +1224,8 @@ test_chunk_edges(void)
 	CHECK_INT(res.end, 0);
 	CHECK_INT(res.nrec, records);
 	/* Length 70, plain: "abc", then fields of 6 letters, "pqr" last. */
-	if (res.nrec > 69 * 6) {
-		const struct copy *c = &res.rec[69 * 6];
+	if (res.nrec > 69 * CHUNK_KINDS + 9) {
+		const struct copy *c = &res.rec[69 * CHUNK_KINDS];
 
 		CHECK_INT(c->nfields, 11);
 		CHECK_INT(c->status, KA_READ_OK);
@@ -1216,9 +1234,33 @@ test_chunk_edges(void)
 			CHECK_STR(c->field[1], "efghij");
 			CHECK_STR(c->field[10], "pqr");
 		}
-		c = &res.rec[69 * 6 + 4];
+		c = &res.rec[69 * CHUNK_KINDS + 4];
 		CHECK_INT(c->status, KA_READ_BAD_UTF8);
 		CHECK_INT(c->column, 11);
+		/* The same with "q,r" quoted first (its comma replaced the
+		 * one at 3, and a delimiter follows it at 5). */
+		c = &res.rec[69 * CHUNK_KINDS + 6];
+		CHECK_INT(c->status, KA_READ_BAD_UTF8);
+		CHECK_INT(c->column, 11);
+		c = &res.rec[69 * CHUNK_KINDS + 7];
+		CHECK_INT(c->status, KA_READ_NUL);
+		CHECK_INT(c->column, 11);
+		c = &res.rec[69 * CHUNK_KINDS + 8];
+		CHECK_INT(c->status, KA_READ_OK);
+		CHECK_INT(c->nfields, 11);
+		if (c->nfields == 11) {
+			CHECK_STR(c->field[0], "q,r");
+			CHECK_STR(c->field[1], "ghij");
+			CHECK_STR(c->field[10], "pq\xc3\xa9");
+		}
+		c = &res.rec[69 * CHUNK_KINDS + 9];
+		CHECK_INT(c->status, KA_READ_OK);
+		CHECK_INT(c->nfields, 11);
+		if (c->nfields == 11) {
+			CHECK_STR(c->field[0], "abc");
+			CHECK_STR(c->field[9], "ijklmn");
+			CHECK_STR(c->field[10], "x");
+		}
 	}
 	free_result(&res);
 	free(doc.s);
