@@ -713,7 +713,8 @@ field_at(const ka_reader *r, size_t nfields, size_t offset)
  */
 static inline __attribute__((always_inline)) int
 split_record_with(ka_reader *r, ka_record *rec, enum ka_read_status *status,
-    void (*classify_64)(const char *, unsigned char, struct chunk_masks *))
+    void (*classify_64)(const char *, unsigned char, struct chunk_masks *),
+    size_t (*utf8_invalid)(const char *, size_t, size_t, size_t))
 {
 	const unsigned char delimiter = (unsigned char)r->delimiter;
 	size_t i, n, end, avail, k, nul_at, high_from, high_to, bad;
@@ -816,7 +817,7 @@ found:
 		term = end + 1 < avail && line[end + 1] == '\n' ? 2 : 1;
 	}
 	bad = high_from == SIZE_MAX ? end :
-	    ka_utf8_invalid_in(line, high_from, high_to);
+	    utf8_invalid(line, high_from, high_to, avail);
 	if (quoted) {
 		/* libcsv reads the line as it was. */
 		for (k = 1; k < n; k++)
@@ -867,17 +868,26 @@ found:
 	return 1;
 }
 
+/* ka_utf8_invalid_in() in the shape of its AVX2 form. */
+static inline size_t
+utf8_invalid_plain(const char *text, size_t from, size_t to, size_t readable)
+{
+	(void)readable;
+	return ka_utf8_invalid_in(text, from, to);
+}
+
 static int
 split_record_sse2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
-	return split_record_with(r, rec, status, classify);
+	return split_record_with(r, rec, status, classify, utf8_invalid_plain);
 }
 
 #ifdef HAVE_AVX2_PATH
 static __attribute__((target("avx2"))) int
 split_record_avx2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
-	return split_record_with(r, rec, status, classify_avx2);
+	return split_record_with(r, rec, status, classify_avx2,
+	    ka_utf8_invalid_in_avx2);
 }
 
 #endif

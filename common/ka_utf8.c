@@ -46,6 +46,139 @@ ka_utf8_invalid_at(const char *text, size_t len)
 	return len;
 }
 
+#ifdef KA_UTF8_AVX2
+#include <immintrin.h>
+
+/*
+ * The lookup validation of Keiser and Lemire ("Validating UTF-8 in less
+ * than one instruction per byte", 2021): three 16-entry tables, indexed
+ * by the high and low nibble of the byte before and the high nibble of
+ * the byte itself, each give the errors the pair may be; a pair is
+ * wrong when all three agree on one.  Then the third and fourth bytes of
+ * 3- and 4-byte sequences must be continuations, and nothing else may.
+ */
+#define TOO_SHORT	(1 << 0)	/* a lead byte, then no continuation */
+#define TOO_LONG	(1 << 1)	/* ASCII, then a continuation */
+#define OVERLONG_3	(1 << 2)
+#define TOO_LARGE	(1 << 3)	/* past U+10FFFF */
+#define SURROGATE	(1 << 4)
+#define OVERLONG_2	(1 << 5)
+#define TOO_LARGE_1000	(1 << 6)
+#define OVERLONG_4	(1 << 6)
+#define TWO_CONTS	(1 << 7)	/* a continuation after a continuation */
+#define CARRY		(TOO_SHORT | TOO_LONG | TWO_CONTS)
+
+#define LOOKUP16(index, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p) \
+	_mm256_shuffle_epi8(_mm256_setr_epi8(a, b, c, d, e, f, g, h, i, j, \
+	    k, l, m, n, o, p, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, \
+	    p), index)
+
+static inline __attribute__((target("avx2"), always_inline)) __m256i
+high_nibbles(__m256i v)
+{
+	return _mm256_and_si256(_mm256_srli_epi16(v, 4),
+	    _mm256_set1_epi8(0x0f));
+}
+
+/* The errors in the 32 bytes of input, given the 32 before them. */
+static inline __attribute__((target("avx2"), always_inline)) __m256i
+block_errors(__m256i input, __m256i before)
+{
+	__m256i joined = _mm256_permute2x128_si256(before, input, 0x21);
+	__m256i prev1 = _mm256_alignr_epi8(input, joined, 15);
+	__m256i prev2 = _mm256_alignr_epi8(input, joined, 14);
+	__m256i prev3 = _mm256_alignr_epi8(input, joined, 13);
+	__m256i byte_1_high = LOOKUP16(high_nibbles(prev1),
+	    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+	    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+	    TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
+	    TOO_SHORT | OVERLONG_2,
+	    TOO_SHORT,
+	    TOO_SHORT | OVERLONG_3 | SURROGATE,
+	    TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
+	__m256i byte_1_low = LOOKUP16(_mm256_and_si256(prev1,
+	    _mm256_set1_epi8(0x0f)),
+	    CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4,
+	    CARRY | OVERLONG_2,
+	    CARRY,
+	    CARRY,
+	    CARRY | TOO_LARGE,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000);
+	__m256i byte_2_high = LOOKUP16(high_nibbles(input),
+	    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+	    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 |
+	    OVERLONG_4,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+	    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
+	__m256i special = _mm256_and_si256(_mm256_and_si256(byte_1_high,
+	    byte_1_low), byte_2_high);
+	/* Two and three bytes after a 3- or 4-byte lead: continuations. */
+	__m256i third = _mm256_subs_epu8(prev2, _mm256_set1_epi8(
+	    (char)(0xe0 - 0x80)));
+	__m256i fourth = _mm256_subs_epu8(prev3, _mm256_set1_epi8(
+	    (char)(0xf0 - 0x80)));
+	__m256i must_continue = _mm256_and_si256(_mm256_or_si256(third,
+	    fourth), _mm256_set1_epi8((char)0x80));
+
+	return _mm256_xor_si256(must_continue, special);
+}
+
+__attribute__((target("avx2"))) size_t
+ka_utf8_invalid_in_avx2(const char *text, size_t from, size_t to,
+    size_t readable)
+{
+	/* 32 bytes kept, then 32 cleared: a load from keep + 32 - n keeps
+	 * the first n bytes of a block. */
+	static const unsigned char keep[64] = {
+	    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	    255, 255, 255, 255, 255, 255 };
+	__m256i before = _mm256_setzero_si256(), errors = before, block;
+	unsigned char copy[32];
+	size_t at;
+
+	for (at = from; at < to; at += 32) {
+		const char *p = text + at;
+
+		if (to - at >= 32) {
+			block = _mm256_loadu_si256((const __m256i *)(const void *)
+			    p);
+		} else {
+			if (readable < at + 32) {
+				memset(copy, 0, sizeof(copy));
+				memcpy(copy, p, to - at);
+				p = (const char *)copy;
+			}
+			block = _mm256_and_si256(_mm256_loadu_si256(
+			    (const __m256i *)(const void *)p),
+			    _mm256_loadu_si256((const __m256i *)(const void *)
+			    (keep + 32 - (to - at))));
+		}
+		errors = _mm256_or_si256(errors, block_errors(block, before));
+		before = block;
+	}
+	/* ASCII after the stretch: a sequence it cuts short is an error. */
+	errors = _mm256_or_si256(errors,
+	    block_errors(_mm256_setzero_si256(), before));
+	if (_mm256_testz_si256(errors, errors))
+		return to;
+	return ka_utf8_invalid_in(text, from, to);
+}
+#endif
+
 static uint32_t
 decode(const unsigned char *s, size_t n)
 {

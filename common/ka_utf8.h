@@ -74,4 +74,16 @@ ka_utf8_invalid_in(const char *text, size_t from, size_t to)
 	return to;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(KA_NO_SIMD)
+#define KA_UTF8_AVX2 1
+/*
+ * ka_utf8_invalid_in() for CPUs with AVX2 (the caller checks): 32 bytes
+ * at a time without a branch per character; only when something is
+ * wrong does the byte-by-byte check find where.  May read up to
+ * readable bytes of text (at least to), whatever is past to.
+ */
+size_t	ka_utf8_invalid_in_avx2(const char *text, size_t from, size_t to,
+	    size_t readable);
+#endif
+
 #endif

@@ -188,10 +188,33 @@ reference_invalid_at(const unsigned char *s, size_t len)
 }
 
 /*
+ * The AVX2 check of [0, len), where the CPU has AVX2 (otherwise the
+ * byte-by-byte one): read up to the end of the buffer, and again with
+ * nothing past len readable, which takes its copying path.
+ */
+static size_t
+avx2_invalid_in(const unsigned char *buf, size_t len)
+{
+#ifdef KA_UTF8_AVX2
+	size_t wide, narrow;
+
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx2"))
+		return ka_utf8_invalid_in((const char *)buf, 0, len);
+	wide = ka_utf8_invalid_in_avx2((const char *)buf, 0, len, 64);
+	narrow = ka_utf8_invalid_in_avx2((const char *)buf, 0, len, len);
+	return wide == narrow ? wide : (size_t)-1;
+#else
+	return ka_utf8_invalid_in((const char *)buf, 0, len);
+#endif
+}
+
+/*
  * Every sequence of one to three bytes drawn from the bytes at the edges
  * of the UTF-8 ranges, and four-byte ones from fewer, behind ASCII runs
  * that put it at every place of a 16-byte block and after it: the
- * answer must be the reference's.
+ * answer must be the reference's, from the whole-text check, the
+ * inline one and the AVX2 one.
  */
 static void
 test_against_reference(void)
@@ -228,9 +251,14 @@ test_against_reference(void)
 					memset(buf, 'a', sizeof(buf));
 					memcpy(buf + before[p], seq, n);
 					len = before[p] + n + after[q];
+					want = reference_invalid_at(buf, len);
 					got = ka_utf8_invalid_at((char *)buf,
 					    len);
-					want = reference_invalid_at(buf, len);
+					if (got == want)
+						got = ka_utf8_invalid_in(
+						    (char *)buf, 0, len);
+					if (got == want)
+						got = avx2_invalid_in(buf, len);
 					tried++;
 					if (got != want && wrong++ < 5)
 						printf("  %zu bytes %02x %02x "
