@@ -38,7 +38,7 @@ UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) \
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 DEPS_OK	:= $(BUILD)/.deps-ok
 
-.PHONY: all deps check check-asan check-valgrind fuzz bench demo install uninstall clean
+.PHONY: FORCE all deps check check-asan check-valgrind fuzz bench demo install uninstall clean
 .DELETE_ON_ERROR:
 
 all: $(PROGRAMS)
@@ -61,7 +61,16 @@ $(DEPS_OK):
 	fi
 	@touch $@
 
-$(BUILD)/obj/%.o: common/%.c common/*.h | $(DEPS_OK)
+# The flags the build was made with: when they change (LTO=, CFLAGS=),
+# everything is built again.
+FLAGS_USED := $(BUILD)/.flags
+FLAGS_TEXT := $(subst ','\'',$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LDLIBS))
+$(FLAGS_USED): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(FLAGS_TEXT)' | cmp -s - $@ || printf '%s\n' '$(FLAGS_TEXT)' >$@
+FORCE:
+
+$(BUILD)/obj/%.o: common/%.c common/*.h $(FLAGS_USED) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -69,18 +78,18 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/bin/%: cmd/%.c $(LIB) common/*.h
+$(BUILD)/bin/%: cmd/%.c $(LIB) common/*.h $(FLAGS_USED)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB) common/*.h
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB) common/*.h $(FLAGS_USED)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LDLIBS)
 
 # The reader's tests again on its portable fast path (no SSE2 or AVX2),
 # the one CPUs other than x86 run.
 $(BUILD)/tests/test_reader_portable: tests/unit/test_reader.c tests/unit/*.h \
-    common/ka_reader.c $(LIB) common/*.h
+    common/ka_reader.c $(LIB) common/*.h $(FLAGS_USED)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DKA_NO_SIMD -Itests/unit -o $@ $< common/ka_reader.c \
 	    $(LIB) $(ALL_LDFLAGS) $(LDLIBS)
