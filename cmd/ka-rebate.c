@@ -428,38 +428,53 @@ read_sales(const struct options *o, ka_rebate *engine, ka_reader *reader,
 	return 0;
 }
 
-static void
-write_output(const struct options *o, ka_rebate *engine, ka_writer *writer)
+/*
+ * Writes the subcommand's table, the output opened only once there is
+ * one (a what-if for no agreement leaves -o FILE as it was): 0, or -1
+ * with the reason in error.
+ */
+static int
+write_output(const struct options *o, ka_rebate *engine, ka_reader *reader,
+    char *error, size_t size)
 {
-	struct ka_rebate_settlement *lines;
-	struct ka_rebate_whatif *rows;
-	size_t count;
+	struct ka_rebate_settlement *lines = NULL;
+	struct ka_rebate_whatif *rows = NULL;
+	size_t count = 0;
+	ka_writer *writer;
 
+	if (o->subcommand == SETTLE)
+		lines = ka_rebate_settlements(engine, &o->period, &count);
+	if (o->subcommand == WHATIF) {
+		rows = ka_rebate_whatifs(engine, o->agreement, o->customer,
+		    o->basis, o->add_text != NULL, &count);
+		if (rows == NULL) {
+			if (o->customer != NULL)
+				snprintf(error, size, "no agreement \"%s\" "
+				    "covering customer \"%s\" in %s",
+				    o->agreement, o->customer, o->agreements);
+			else
+				snprintf(error, size, "no agreement \"%s\" in "
+				    "%s", o->agreement, o->agreements);
+			return -1;
+		}
+	}
+	writer = ka_writer_open(o->cli.output,
+	    ka_cli_output_format(&o->cli, reader));
 	switch (o->subcommand) {
 	case ACCRUE:
 		ka_rebate_write_accruals(engine, writer, o->near);
 		break;
 	case SETTLE:
-		lines = ka_rebate_settlements(engine, &o->period, &count);
 		ka_rebate_write_settlements(engine, writer, lines, count);
-		free(lines);
 		break;
 	case WHATIF:
-		rows = ka_rebate_whatifs(engine, o->agreement, o->customer,
-		    o->basis, o->add_text != NULL, &count);
-		if (rows == NULL) {
-			ka_writer_close(writer);
-			if (o->customer != NULL)
-				ka_die(KA_EXIT_USAGE, "no agreement \"%s\" "
-				    "covering customer \"%s\" in %s",
-				    o->agreement, o->customer, o->agreements);
-			ka_die(KA_EXIT_USAGE, "no agreement \"%s\" in %s",
-			    o->agreement, o->agreements);
-		}
 		ka_rebate_write_whatifs(engine, writer, rows, count);
-		free(rows);
 		break;
 	}
+	ka_writer_close(writer);
+	free(lines);
+	free(rows);
+	return 0;
 }
 
 static const char *
@@ -515,7 +530,6 @@ main(int argc, char *argv[])
 	struct ka_rejects rejects;
 	struct tally tally;
 	ka_reader *reader;
-	ka_writer *writer;
 	ka_rebate *engine;
 	enum ka_role missing;
 	char error[2048];
@@ -551,10 +565,12 @@ main(int argc, char *argv[])
 		ka_filter_free(o.cli.filter);
 		ka_die(KA_EXIT_DATA, "%s", error);
 	}
-	writer = ka_writer_open(o.cli.output,
-	    ka_cli_output_format(&o.cli, reader));
-	write_output(&o, engine, writer);
-	ka_writer_close(writer);
+	if (write_output(&o, engine, reader, error, sizeof(error)) < 0) {
+		ka_reader_close(reader);
+		ka_rebate_free(engine);
+		ka_filter_free(o.cli.filter);
+		ka_die(KA_EXIT_USAGE, "%s", error);
+	}
 	ka_rejects_close(&rejects);
 	print_counts(&o, engine, &tally);
 	ka_reader_close(reader);
