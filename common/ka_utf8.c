@@ -68,10 +68,12 @@ ka_utf8_invalid_at(const char *text, size_t len)
 #define TWO_CONTS	(1 << 7)	/* a continuation after a continuation */
 #define CARRY		(TOO_SHORT | TOO_LONG | TWO_CONTS)
 
+#define B(x)	((char)(unsigned char)(x))
 #define LOOKUP16(index, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p) \
-	_mm256_shuffle_epi8(_mm256_setr_epi8(a, b, c, d, e, f, g, h, i, j, \
-	    k, l, m, n, o, p, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, \
-	    p), index)
+	_mm256_shuffle_epi8(_mm256_setr_epi8(B(a), B(b), B(c), B(d), B(e), \
+	    B(f), B(g), B(h), B(i), B(j), B(k), B(l), B(m), B(n), B(o), B(p), \
+	    B(a), B(b), B(c), B(d), B(e), B(f), B(g), B(h), B(i), B(j), B(k), \
+	    B(l), B(m), B(n), B(o), B(p)), index)
 
 static inline __attribute__((target("avx2"), always_inline)) __m256i
 high_nibbles(__m256i v)

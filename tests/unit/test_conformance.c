@@ -47,7 +47,7 @@
 
 static char root[4096];		/* .../data/conformance */
 
-static void
+static _Noreturn void
 die(const char *what)
 {
 	printf("  test_conformance: %s: %s\n", what, strerror(errno));

@@ -23,7 +23,7 @@
 #include "ka_msg.h"
 #include "ka_reader.h"
 
-static void
+static _Noreturn void
 die(const char *what)
 {
 	printf("  test_reader: %s: %s\n", what, strerror(errno));
