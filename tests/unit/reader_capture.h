@@ -383,7 +383,19 @@ same_result(const struct result *a, const struct result *b)
 	return same_reading(a, b, 1);
 }
 
-/* ---- checks ---- */
+/* ---- checks (messages name the test file including this one) ---- */
+
+/* Whether the reading opened; a failure at line if not. */
+static int
+opened_at(int line, const struct result *res)
+{
+	if (res->opened)
+		return 1;
+	printf("  %s:%d: open failed: %s\n", __BASE_FILE__, line,
+	    res->open_error);
+	check_failures++;
+	return 0;
+}
 
 /* The reading opened and every record and the end were clean. */
 static void
@@ -391,23 +403,19 @@ expect_clean_at(int line, const struct result *res)
 {
 	size_t i;
 
-	if (!res->opened) {
-		printf("  %s:%d: open failed: %s\n", __FILE__, line,
-		    res->open_error);
-		check_failures++;
+	if (!opened_at(line, res))
 		return;
-	}
 	for (i = 0; i < res->nrec; i++)
 		if (res->rec[i].status != KA_READ_OK) {
 			printf("  %s:%d: record %zu has status %d: %s\n",
-			    __FILE__, line, i + 1, res->rec[i].status,
+			    __BASE_FILE__, line, i + 1, res->rec[i].status,
 			    res->rec[i].error);
 			check_failures++;
 			return;
 		}
 	if (res->end != 0) {
-		printf("  %s:%d: reading ended with %d: %s\n", __FILE__, line,
-		    res->end, res->fatal);
+		printf("  %s:%d: reading ended with %d: %s\n", __BASE_FILE__,
+		    line, res->end, res->fatal);
 		check_failures++;
 	}
 }

@@ -196,10 +196,14 @@ static size_t
 avx2_invalid_in(const unsigned char *buf, size_t len)
 {
 #ifdef KA_UTF8_AVX2
+	static int avx2 = -1;
 	size_t wide, narrow;
 
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("avx2"))
+	if (avx2 < 0) {
+		__builtin_cpu_init();
+		avx2 = __builtin_cpu_supports("avx2") != 0;
+	}
+	if (!avx2)
 		return ka_utf8_invalid_in((const char *)buf, 0, len);
 	wide = ka_utf8_invalid_in_avx2((const char *)buf, 0, len, 64);
 	narrow = ka_utf8_invalid_in_avx2((const char *)buf, 0, len, len);
