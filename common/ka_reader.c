@@ -23,6 +23,7 @@
 #endif
 
 #include "ka_alloc.h"
+#include "ka_map.h"
 #include "ka_msg.h"
 #include "ka_progress.h"
 #include "ka_reader.h"
@@ -33,6 +34,8 @@
 #ifndef READ_SIZE
 #define READ_SIZE	(128u * 1024)
 #endif
+/* A mapped file's memory is given back every this many bytes read. */
+#define RELEASE_STEP	(1u << 20)
 
 /* libcsv's parser states (libcsv.c); only "inside a field" matters here. */
 #define LIBCSV_FIELD_BEGUN 2
@@ -52,9 +55,18 @@ struct ka_reader {
 	int		 fd;
 	int		 eof;		/* no more bytes from this file */
 
-	/* Decoded UTF-8 text; [pos, filled) is not yet consumed. */
+	/* Decoded UTF-8 text; [pos, filled) is not yet consumed.  When the
+	 * file is mapped, buf is the mapping (read only: records are
+	 * copied out) and eof is set from the start; owned is the buffer
+	 * read() fills otherwise. */
 	char		*buf;
 	size_t		 capacity, pos, filled;
+	char		*owned;
+	size_t		 owned_capacity;
+	struct ka_map	 map;
+	int		 mapped;
+	uint64_t	 map_from;	/* the file offset buf[0] is at */
+	uint64_t	 file_size;	/* the file's size when mapped */
 	/* Where the next LF, CR and NUL are, or NOT_SEARCHED. */
 	size_t		 next_lf, next_cr, next_nul;
 
@@ -71,6 +83,8 @@ struct ka_reader {
 	int		 at_file_start;
 
 	int		(*split)(ka_reader *, ka_record *, enum ka_read_status *);
+	char		*copy;		/* a mapped file's record, split */
+	size_t		 copy_capacity;
 	struct csv_parser csv;
 	struct record_store assembled;	/* records parsed by libcsv */
 	int		 record_done;
@@ -108,6 +122,8 @@ struct ka_reader {
 static void
 set_error(ka_reader *r, unsigned long line, size_t column, const char *format,
     ...) __attribute__((format(printf, 4, 5)));
+static int	(*choose_split(int copy))(ka_reader *, ka_record *,
+		    enum ka_read_status *);
 
 static void
 set_error(ka_reader *r, unsigned long line, size_t column, const char *format,
@@ -178,6 +194,8 @@ make_room(ka_reader *r)
 	if (r->capacity - r->filled < READ_CHUNK / 2 + 1) {
 		r->capacity = r->capacity * 2 + READ_CHUNK;
 		r->buf = ka_realloc(r->buf, r->capacity);
+		r->owned = r->buf;
+		r->owned_capacity = r->capacity;
 	}
 }
 
@@ -339,8 +357,70 @@ open_converter(ka_reader *r, const char *encoding)
 }
 
 /*
+ * Reads a regular file through a mapping where it can: the mapping is
+ * the text, whole, and read() is not needed.  Stays with read() for a
+ * pipe, an empty file or range, and a conversion.
+ */
+static void
+try_mapping(ka_reader *r, const struct stat *st)
+{
+	uint64_t to = (uint64_t)st->st_size;
+	off_t from;
+
+	if (!S_ISREG(st->st_mode) || r->options.encoding != NULL)
+		return;
+	/* Where the file is now: a range's start, or where standard input
+	 * was left by whoever read it before. */
+	if ((from = lseek(r->fd, 0, SEEK_CUR)) < 0)
+		return;
+	if (r->options.range_end > 0 && r->options.range_end < to)
+		to = r->options.range_end;
+	if ((uint64_t)from >= to || to - (uint64_t)from > SIZE_MAX ||
+	    ka_map_open(&r->map, r->fd, (uint64_t)from,
+	    (size_t)(to - (uint64_t)from)) < 0)
+		return;
+	r->mapped = 1;
+	r->map_from = (uint64_t)from;
+	r->file_size = (uint64_t)st->st_size;
+	r->buf = (char *)r->map.data;
+	r->capacity = r->filled = r->map.length;
+	r->eof = 1;
+	r->split = choose_split(1);
+}
+
+/* The mapping given up; buf is the read buffer again, empty. */
+static void
+unmap(ka_reader *r)
+{
+	ka_map_close(&r->map);
+	r->mapped = 0;
+	r->buf = r->owned;
+	r->capacity = r->owned_capacity;
+	r->pos = r->filled = 0;
+}
+
+/* Back to read(), from where the mapping started. */
+static int
+stop_mapping(ka_reader *r)
+{
+	if (!r->mapped)
+		return 0;
+	unmap(r);
+	r->eof = 0;
+	r->split = choose_split(0);
+	forget_searches(r);
+	if (lseek(r->fd, (off_t)r->map_from, SEEK_SET) < 0) {
+		set_error(r, 0, 0, "cannot seek to byte %llu: %s",
+		    (unsigned long long)r->map_from, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Looks at the first bytes of a file: a UTF-16 or UTF-32 byte-order mark
- * switches to conversion; a UTF-8 one is dropped.
+ * switches to conversion (and from a mapping to read()); a UTF-8 one is
+ * dropped.
  */
 static int
 start_file(ka_reader *r)
@@ -365,6 +445,13 @@ start_file(ka_reader *r)
 			encoding = "UTF-16LE";
 		else if (b[0] == 0xfe && b[1] == 0xff)
 			encoding = "UTF-16BE";
+	}
+	if (encoding != NULL && r->mapped) {
+		if (stop_mapping(r) < 0)
+			return -1;
+		while (r->filled - r->pos < 4 && !r->eof)
+			if (fill(r) < 0)
+				return -1;
 	}
 	if (encoding != NULL) {
 		/* Hand the bytes read so far to the converter as raw input. */
@@ -691,6 +778,17 @@ reserve_split(ka_reader *r, size_t n)
 	return r->split_offset;
 }
 
+/* Room for a copied line of n bytes and its NUL. */
+static char *
+reserve_copy(ka_reader *r, size_t n)
+{
+	if (n + 1 > r->copy_capacity) {
+		r->copy_capacity = (n + 1) * 2 + 256;
+		r->copy = ka_realloc(r->copy, r->copy_capacity);
+	}
+	return r->copy;
+}
+
 /* The 1-based field that byte offset falls in, from the split. */
 static size_t
 field_at(const ka_reader *r, size_t nfields, size_t offset)
@@ -707,19 +805,21 @@ field_at(const ka_reader *r, size_t nfields, size_t offset)
  * pos, 64 bytes at a time, finds its delimiters, its end, quotes, NUL
  * bytes and bytes above 0x7f (only they need a UTF-8 check, since every
  * byte of a multibyte sequence is one).  Blank lines are skipped.
- * Returns 1 with the record split in place, 0 at the end of the input,
+ * Returns 1 with the record split in place (with copy, split in a copy
+ * of the line: a mapped file is read only), 0 at the end of the input,
  * 2 when the line holds a quote (libcsv reads the record then, from pos,
  * starting with what this pass found: r->scanned), or -1 on a read error.
  */
 static inline __attribute__((always_inline)) int
 split_record_with(ka_reader *r, ka_record *rec, enum ka_read_status *status,
     void (*classify_64)(const char *, unsigned char, struct chunk_masks *),
-    size_t (*utf8_invalid)(const char *, size_t, size_t, size_t))
+    size_t (*utf8_invalid)(const char *, size_t, size_t, size_t),
+    const int copy)
 {
 	const unsigned char delimiter = (unsigned char)r->delimiter;
 	size_t i, n, end, avail, k, nul_at, high_from, high_to, bad;
 	uint32_t *offset;
-	char *line;
+	char *line, *split;
 	int term, quoted;
 
 again:
@@ -731,11 +831,16 @@ again:
 	for (;;) {
 		line = r->buf + r->pos;
 		avail = r->filled - r->pos;
+		split = line;
 		for (; i + 64 <= avail; i += 64) {
 			struct chunk_masks m;
 
 			classify_64(line + i, delimiter, &m);
 			offset = reserve_split(r, n);
+			if (copy) {
+				split = reserve_copy(r, i + 64);
+				memcpy(split + i, line + i, 64);
+			}
 			/* A quote does not end the pass: the line goes to
 			 * libcsv, but its end, NUL bytes and UTF-8 are
 			 * found here all the same. */
@@ -752,7 +857,7 @@ again:
 				m.high &= before;
 			}
 			if (!quoted)
-				n += offsets_of(offset + n, line, m.delimiter,
+				n += offsets_of(offset + n, split, m.delimiter,
 				    (uint32_t)i);
 			if (m.nul != 0 && nul_at == SIZE_MAX)
 				nul_at = i + (size_t)__builtin_ctzll(m.nul);
@@ -772,6 +877,8 @@ again:
 		 * line goes on (offsets stay valid: they count from the
 		 * line's start). */
 		offset = reserve_split(r, n);
+		if (copy)
+			split = reserve_copy(r, avail);
 		for (; i < avail; i++) {
 			unsigned char c = (unsigned char)line[i];
 
@@ -779,9 +886,11 @@ again:
 				end = i;
 				goto found;
 			}
+			if (copy)
+				split[i] = (char)c;
 			if (c == delimiter) {
 				if (!quoted) {
-					line[i] = '\0';
+					split[i] = '\0';
 					offset[n++] = (uint32_t)(i + 1);
 				}
 			} else if (c == '"')
@@ -813,6 +922,8 @@ found:
 				return -1;
 			line = r->buf + r->pos;
 			avail = r->filled - r->pos;
+			if (!copy)
+				split = line;
 		}
 		term = end + 1 < avail && line[end + 1] == '\n' ? 2 : 1;
 	}
@@ -820,7 +931,7 @@ found:
 	    utf8_invalid(line, high_from, high_to, avail);
 	if (quoted) {
 		/* libcsv reads the line as it was. */
-		for (k = 1; k < n; k++)
+		for (k = 1; !copy && k < n; k++)
 			line[r->split_offset[k] - 1] = (char)delimiter;
 		r->scanned.end = end;
 		r->scanned.term = term;
@@ -841,9 +952,9 @@ found:
 	}
 	offset = r->split_offset;
 	offset[0] = 0;
-	line[end] = '\0';
+	split[end] = '\0';
 	offset[n] = (uint32_t)(end + 1);
-	rec->base = line;
+	rec->base = split;
 	rec->offset = offset;
 	rec->nfields = n;
 	rec->line = rec->end_line = r->line;
@@ -879,7 +990,15 @@ utf8_invalid_plain(const char *text, size_t from, size_t to, size_t readable)
 static int
 split_record_sse2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
-	return split_record_with(r, rec, status, classify, utf8_invalid_plain);
+	return split_record_with(r, rec, status, classify, utf8_invalid_plain,
+	    0);
+}
+
+static int
+copy_record_sse2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
+{
+	return split_record_with(r, rec, status, classify, utf8_invalid_plain,
+	    1);
 }
 
 #ifdef HAVE_AVX2_PATH
@@ -887,24 +1006,32 @@ static __attribute__((target("avx2"))) int
 split_record_avx2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 {
 	return split_record_with(r, rec, status, classify_avx2,
-	    ka_utf8_invalid_in_avx2);
+	    ka_utf8_invalid_in_avx2, 0);
+}
+
+static __attribute__((target("avx2"))) int
+copy_record_avx2(ka_reader *r, ka_record *rec, enum ka_read_status *status)
+{
+	return split_record_with(r, rec, status, classify_avx2,
+	    ka_utf8_invalid_in_avx2, 1);
 }
 
 #endif
 
 /* The widest split this CPU can run (KA_NO_AVX2 in the environment
- * turns the AVX2 one off, for tests and comparisons). */
+ * turns the AVX2 one off, for tests and comparisons), splitting in
+ * place or, for a mapped file, in a copy. */
 static int
-(*choose_split(void))(ka_reader *, ka_record *, enum ka_read_status *)
+(*choose_split(int copy))(ka_reader *, ka_record *, enum ka_read_status *)
 {
 #ifdef HAVE_AVX2_PATH
 	const char *off = getenv("KA_NO_AVX2");
 
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("avx2") && (off == NULL || *off == '\0'))
-		return split_record_avx2;
+		return copy ? copy_record_avx2 : split_record_avx2;
 #endif
-	return split_record_sse2;
+	return copy ? copy_record_sse2 : split_record_sse2;
 }
 
 /*
@@ -1021,6 +1148,29 @@ parse_quoted(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 }
 
 /*
+ * got, or -1 when a mapped file turned out shorter than it was: what
+ * was read of it is not the file any more.
+ */
+static int
+mapping_intact(ka_reader *r, const ka_record *rec, int got)
+{
+	struct stat st;
+
+	if (!r->mapped)
+		return got;
+	/* Past the end of the file, a page faults and reads as zeros
+	 * (ka_map.h); within its last page, zeros come without a fault,
+	 * so at the end the size is looked at again. */
+	if (!ka_map_shrunk(&r->map) && (got > 0 || fstat(r->fd, &st) != 0 ||
+	    (uint64_t)st.st_size >= r->map_from + r->map.length))
+		return got;
+	set_error(r, got > 0 ? rec->line : r->line, 0, "the file shrank "
+	    "while it was read (it had %llu bytes when opened); is something "
+	    "writing it?", (unsigned long long)r->file_size);
+	return -1;
+}
+
+/*
  * One record of the current file: 1, 0 at its end, -1 on a fatal error.
  */
 static int
@@ -1033,9 +1183,9 @@ read_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 	rec->file = r->file;
 	if (!r->options.force_libcsv) {
 		got = r->split(r, rec, status);
-		if (got != 2)
-			return got;
-		return parse_quoted(r, rec, status);
+		if (got == 2)
+			got = parse_quoted(r, rec, status);
+		return got < 0 ? got : mapping_intact(r, rec, got);
 	}
 	for (;;) {
 		term = line_end(r, 0, &end);
@@ -1048,8 +1198,9 @@ read_record(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 		r->line++;
 	}
 	if (end == r->pos)
-		return 0;
-	return parse_quoted(r, rec, status);
+		return mapping_intact(r, rec, 0);
+	got = parse_quoted(r, rec, status);
+	return got < 0 ? got : mapping_intact(r, rec, got);
 }
 
 /* ---- files, header and delimiter ---- */
@@ -1111,6 +1262,7 @@ static int
 open_file(ka_reader *r)
 {
 	struct stat st;
+	int have_stat;
 
 	r->file = r->nfiles == 0 ? "-" : r->files[r->file_index];
 	if (strcmp(r->file, "-") == 0) {
@@ -1121,7 +1273,8 @@ open_file(ka_reader *r)
 		return -1;
 	}
 	r->bytes_total = 0;
-	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode))
+	have_stat = fstat(r->fd, &st) == 0;
+	if (have_stat && S_ISREG(st.st_mode))
 		r->bytes_total = (uint64_t)st.st_size;
 	if (r->options.range_end > 0) {
 		if (lseek(r->fd, (off_t)r->options.range_start, SEEK_SET) < 0) {
@@ -1140,6 +1293,9 @@ open_file(ka_reader *r)
 	}
 	r->eof = 0;
 	r->pos = r->filled = 0;
+	r->split = choose_split(0);
+	if (have_stat)
+		try_mapping(r, &st);
 	r->line = r->options.first_line > 0 ? r->options.first_line : 1;
 	r->records = 0;
 	r->at_file_start = 1;
@@ -1162,6 +1318,15 @@ open_file(ka_reader *r)
 static void
 close_file(ka_reader *r)
 {
+	if (r->mapped) {
+		r->bytes_read = r->pos;
+		/* Standard input is left where reading it ended, as read()
+		 * would leave it. */
+		if (r->fd == STDIN_FILENO)
+			(void)lseek(r->fd, (off_t)(r->map_from + r->pos),
+			    SEEK_SET);
+		unmap(r);
+	}
 	if (r->fd > STDIN_FILENO)
 		close(r->fd);
 	r->fd = -1;
@@ -1305,9 +1470,9 @@ ka_reader_open(const char *const *files, size_t nfiles,
 	r->nfiles = nfiles;
 	r->fd = -1;
 	r->converter = (iconv_t)-1;
-	r->capacity = READ_CHUNK * 4;
-	r->buf = ka_realloc(NULL, r->capacity);
-	r->split = choose_split();
+	r->capacity = r->owned_capacity = READ_CHUNK * 4;
+	r->buf = r->owned = ka_realloc(NULL, r->capacity);
+	r->map.slot = -1;
 	if (csv_init(&r->csv, CSV_STRICT) != 0)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	csv_set_space_func(&r->csv, no_spaces);
@@ -1373,6 +1538,10 @@ ka_reader_next(ka_reader *r, ka_record *rec, enum ka_read_status *status)
 		}
 	}
 	rec->number = ++r->records;
+	if (r->mapped && r->pos - r->map.released >= RELEASE_STEP) {
+		ka_map_release(&r->map, r->pos);
+		ka_progress_update(&r->progress, r->pos);
+	}
 	if (*status == KA_READ_OK && !r->options.allow_ragged &&
 	    rec->nfields != r->header.nfields) {
 		*status = KA_READ_FIELD_COUNT;
@@ -1415,7 +1584,7 @@ ka_reader_error_column(const ka_reader *r)
 uint64_t
 ka_reader_bytes(const ka_reader *r)
 {
-	return r->bytes_read;
+	return r->mapped ? r->pos : r->bytes_read;
 }
 
 void
@@ -1428,7 +1597,8 @@ ka_reader_close(ka_reader *r)
 	if (r->converter != (iconv_t)-1)
 		iconv_close(r->converter);
 	csv_free(&r->csv);
-	free(r->buf);
+	free(r->owned);
+	free(r->copy);
 	free(r->raw);
 	free(r->split_offset);
 	free(r->assembled.text);

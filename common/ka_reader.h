@@ -6,11 +6,13 @@
  * bytes long; every field is NUL-terminated.  A record stays valid until
  * the next call to ka_reader_next().
  *
- * Records without a quote character are split in place by a fast path
- * that looks at 64 bytes at a time (AVX2 where the CPU has it, SSE2
- * otherwise, chosen at run time); a record that holds a quote character
- * is handed to libcsv.  All paths give identical records;
- * tests/unit/test_reader.c proves it.
+ * A regular file is mapped (ka_map.h), other input read with read().
+ * Records without a quote character are split by a fast path that looks
+ * at 64 bytes at a time (AVX2 where the CPU has it, SSE2 otherwise,
+ * chosen at run time): in place in the read buffer, or in a copy of the
+ * line from a mapping.  A record that holds a quote character is handed
+ * to libcsv.  All paths give identical records; tests/unit/test_reader.c
+ * proves it.  A mapped file that shrinks while it is read is an error.
  */
 #ifndef KA_READER_H
 #define KA_READER_H

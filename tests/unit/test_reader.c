@@ -1272,6 +1272,201 @@ test_sse2_path(void)
 }
 
 /*
+ * A regular file is read through a mapping, split in a copy of each
+ * line; KA_NO_MMAP reads it with read(), split in place, as a pipe is.
+ * Every test that reads files runs again that way.
+ */
+static void test_line_ends(void);
+static void test_mixed_line_ends(void);
+static void test_quoted_fields(void);
+static void test_blank_lines(void);
+static void test_no_final_newline(void);
+static void test_utf8_bom(void);
+static void test_utf16_bom(void);
+static void test_several_files(void);
+static void test_big_field(void);
+static void test_error_bad_utf8(void);
+static void test_error_nul(void);
+static void test_error_unterminated_quote(void);
+static void test_error_text_after_quote(void);
+static void test_byte_range(void);
+static void test_byte_range_marks(void);
+static void test_byte_range_errors(void);
+
+static void
+test_read_path(void)
+{
+	setenv("KA_NO_MMAP", "1", 1);
+	test_line_ends();
+	test_mixed_line_ends();
+	test_quoted_fields();
+	test_blank_lines();
+	test_no_final_newline();
+	test_utf8_bom();
+	test_utf16_bom();
+	test_several_files();
+	test_big_field();
+	test_error_bad_utf8();
+	test_error_nul();
+	test_error_unterminated_quote();
+	test_error_text_after_quote();
+	test_byte_range();
+	test_byte_range_marks();
+	test_byte_range_errors();
+	test_chunk_edges();
+	test_buffer_boundaries();
+	test_random_equivalence();
+	test_sse2_path();
+	setenv("KA_NO_MMAP", "1", 1);
+	unsetenv("KA_NO_MMAP");
+}
+
+/*
+ * A mapped file that something cuts short while it is read: the records
+ * before the cut come, then an error that says so, never SIGBUS.  At a
+ * page boundary the missing page faults; inside the last page, zeros
+ * come without a fault and the size is looked at when the map ends.
+ */
+static void
+test_mapped_shrink(void)
+{
+	static const size_t cuts[] = { 65536, 65536 + 30, 300000 };
+	const size_t rows = 20000;	/* lines of 32 bytes: 640 KB */
+	struct buf doc = { NULL, 0, 0 };
+	const char *files[1];
+	size_t i, k;
+
+	puts_buf(&doc, "id,name,amount\n");
+	for (i = 0; i < rows; i++) {
+		char line[64];
+
+		snprintf(line, sizeof(line), "%08zu,customer-%07zu,12.50\n", i,
+		    i);
+		puts_buf(&doc, line);
+	}
+	for (k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+		enum ka_read_status status;
+		ka_reader *reader;
+		ka_record rec;
+		char *ignored, want[200];
+		size_t ok = 0, whole = (cuts[k] - 15) / 32;
+		unsigned long next_line = 3;
+		int got;
+
+		files[0] = temp_file("shrinks.csv", doc.s, doc.n);
+		reader = open_capturing(files, 1, &plain, &ignored);
+		free(ignored);
+		CHECK(reader != NULL);
+		if (reader == NULL)
+			continue;
+		CHECK_INT(ka_reader_next(reader, &rec, &status), 1);
+		if (truncate(files[0], (off_t)cuts[k]) != 0)
+			die("truncate");
+		while ((got = ka_reader_next(reader, &rec, &status)) > 0 &&
+		    status == KA_READ_OK) {
+			char id[16];
+
+			/* Each record returned is the file's, in order. */
+			snprintf(id, sizeof(id), "%08zu", ok + 1);
+			if (strcmp(ka_field(&rec, 0), id) != 0 ||
+			    rec.line != next_line)
+				break;
+			next_line++;
+			ok++;
+		}
+		/* Whole lines before the cut (the header and the first
+		 * record came before it, 15 + 32 bytes), all but those a
+		 * 64-byte pass that ran into the cut had started: the
+		 * record the fault is noticed in is not returned.  Then
+		 * the message, naming the line after the last record. */
+		CHECK_INT(got, -1);
+		CHECK(ok + 1 <= whole && ok + 1 + 2 >= whole);
+		snprintf(want, sizeof(want), "%s:%lu: the file shrank while it "
+		    "was read (it had %zu bytes when opened); is something "
+		    "writing it?", files[0], next_line, doc.n);
+		CHECK_STR(ka_reader_error(reader), want);
+		ka_reader_close(reader);
+	}
+	/* Cut within the last page: zeros to the end, no fault; the size
+	 * is looked at again at the end. */
+	{
+		enum ka_read_status status;
+		ka_reader *reader;
+		ka_record rec;
+		char *ignored, want[200];
+		size_t last_page = doc.n & ~(size_t)4095, cut;
+		unsigned long nul_line = 0;
+		int got;
+
+		cut = last_page + 15 + 32 * 3 - (last_page - 15) % 32;
+		files[0] = temp_file("shrinks.csv", doc.s, doc.n);
+		reader = open_capturing(files, 1, &plain, &ignored);
+		free(ignored);
+		CHECK(reader != NULL);
+		if (reader != NULL) {
+			if (truncate(files[0], (off_t)cut) != 0)
+				die("truncate");
+			while ((got = ka_reader_next(reader, &rec, &status)) >
+			    0 && status == KA_READ_OK)
+				;
+			/* The zeros are one record with a NUL: the one the
+			 * cut fell in, with the rest of the page ... */
+			CHECK_INT(got, 1);
+			CHECK_INT(status, KA_READ_NUL);
+			nul_line = rec.line;
+			CHECK_INT(nul_line, 2 + (cut - 15) / 32);
+			/* ... and then the end says what happened. */
+			got = ka_reader_next(reader, &rec, &status);
+			CHECK_INT(got, -1);
+			snprintf(want, sizeof(want), "%s:%lu: the file shrank "
+			    "while it was read (it had %zu bytes when "
+			    "opened); is something writing it?", files[0],
+			    nul_line + 1, doc.n);
+			CHECK_STR(ka_reader_error(reader), want);
+			ka_reader_close(reader);
+		}
+	}
+	free(doc.s);
+}
+
+/*
+ * Standard input that is a file is mapped from where it stands, which
+ * need not be its start (a script may have read a line of it first),
+ * and is left at its end, as read() would leave it.
+ */
+static void
+test_stdin_file(void)
+{
+	const char *text = "skipped line\nname,amount\nA,1\nB,2\n";
+	const char *files[1] = { "-" };
+	const char *path = temp_text("stdin.csv", text);
+	struct result res;
+	int fd, saved;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			setenv("KA_NO_MMAP", "1", 1);
+		fd = open(path, O_RDONLY);
+		saved = dup(STDIN_FILENO);
+		if (fd < 0 || saved < 0 || lseek(fd, 13, SEEK_SET) != 13 ||
+		    dup2(fd, STDIN_FILENO) < 0)
+			die("stdin");
+		close(fd);
+		read_files(&res, files, 1, &plain);
+		EXPECT_HEADER(&res, F("name", "amount"));
+		EXPECT_RECORDS(&res, RECORDS(F("A", "1"), F("B", "2")));
+		CHECK_STR(res.rec[0].file, "stdin");
+		CHECK_INT(lseek(STDIN_FILENO, 0, SEEK_CUR),
+		    (long long)strlen(text));
+		free_result(&res);
+		dup2(saved, STDIN_FILENO);
+		close(saved);
+	}
+	unsetenv("KA_NO_MMAP");
+}
+
+/*
  * The same through standard input ("-"), from a pipe a child writes
  * in pieces of odd sizes.
  */
@@ -2182,5 +2377,8 @@ main(void)
 	RUN(test_byte_range_marks);
 	RUN(test_byte_range_errors);
 	RUN(test_header_fields);
+	RUN(test_read_path);
+	RUN(test_mapped_shrink);
+	RUN(test_stdin_file);
 	return CHECK_EXIT();
 }

@@ -1,0 +1,162 @@
+#define _DEFAULT_SOURCE
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ka_map.h"
+
+/*
+ * The live maps, where the SIGBUS handler can see them without a lock:
+ * start is 0 for a free slot and 1 while one is being claimed.
+ */
+static struct {
+	atomic_uintptr_t start;
+	atomic_size_t	 length;
+	atomic_int	 shrunk;
+} slots[KA_MAP_SLOTS];
+
+static atomic_int handler_state;	/* 0 none, 1 installing, 2 installed */
+static struct sigaction previous;
+
+static void
+on_sigbus(int sig, siginfo_t *info, void *context)
+{
+	uintptr_t at = (uintptr_t)info->si_addr;
+	long page = sysconf(_SC_PAGESIZE);
+	int i;
+
+	(void)context;
+	for (i = 0; i < KA_MAP_SLOTS; i++) {
+		uintptr_t start = atomic_load(&slots[i].start);
+
+		size_t length = atomic_load(&slots[i].length);
+
+		if (start > 1 && at >= start && at - start < length) {
+			/* The file is shorter than when it was mapped: what
+			 * is missing reads as zeros from now on. */
+			uintptr_t zero = at & ~((uintptr_t)page - 1);
+
+			if (mmap((void *)zero, start + length - zero,
+			    PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			    -1, 0) == MAP_FAILED)
+				break;
+			atomic_store(&slots[i].shrunk, 1);
+			return;
+		}
+	}
+	/* Not one of ours: what was there before takes it (the faulting
+	 * access runs again on return). */
+	sigaction(sig, &previous, NULL);
+}
+
+static int
+install_handler(void)
+{
+	struct sigaction action;
+	int expected = 0;
+
+	if (atomic_compare_exchange_strong(&handler_state, &expected, 1)) {
+		memset(&action, 0, sizeof(action));
+		action.sa_sigaction = on_sigbus;
+		action.sa_flags = SA_SIGINFO;
+		sigemptyset(&action.sa_mask);
+		if (sigaction(SIGBUS, &action, &previous) != 0) {
+			atomic_store(&handler_state, 0);
+			return -1;
+		}
+		atomic_store(&handler_state, 2);
+	}
+	while (atomic_load(&handler_state) == 1)
+		;
+	return atomic_load(&handler_state) == 2 ? 0 : -1;
+}
+
+static int
+claim_slot(void)
+{
+	int i;
+
+	for (i = 0; i < KA_MAP_SLOTS; i++) {
+		uintptr_t expected = 0;
+
+		if (atomic_compare_exchange_strong(&slots[i].start, &expected,
+		    1))
+			return i;
+	}
+	return -1;
+}
+
+int
+ka_map_open(struct ka_map *map, int fd, uint64_t offset, size_t length)
+{
+	const char *off = getenv("KA_NO_MMAP");
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t skip;
+	void *base;
+	int slot;
+
+	memset(map, 0, sizeof(*map));
+	map->slot = -1;
+	if ((off != NULL && *off != '\0') || length == 0 || page <= 0)
+		return -1;
+	skip = offset % (uint64_t)page;
+	if (length > SIZE_MAX - skip || install_handler() < 0 ||
+	    (slot = claim_slot()) < 0)
+		return -1;
+	base = mmap(NULL, length + (size_t)skip, PROT_READ, MAP_PRIVATE, fd,
+	    (off_t)(offset - skip));
+	if (base == MAP_FAILED) {
+		atomic_store(&slots[slot].start, 0);
+		return -1;
+	}
+	/* Read once, front to back: the kernel reads ahead further. */
+	(void)madvise(base, length + (size_t)skip, MADV_SEQUENTIAL);
+	map->base = base;
+	map->base_length = length + (size_t)skip;
+	map->data = map->base + skip;
+	map->length = length;
+	map->slot = slot;
+	atomic_store(&slots[slot].shrunk, 0);
+	atomic_store(&slots[slot].length, map->base_length);
+	atomic_store(&slots[slot].start, (uintptr_t)base);
+	return 0;
+}
+
+int
+ka_map_shrunk(const struct ka_map *map)
+{
+	return map->slot >= 0 && atomic_load_explicit(&slots[map->slot].shrunk,
+	    memory_order_relaxed);
+}
+
+void
+ka_map_release(struct ka_map *map, size_t upto)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	size_t from, to;
+
+	if (map->base == NULL || upto > map->length)
+		return;
+	from = (size_t)(map->data - map->base) + map->released;
+	from &= ~(page - 1);
+	to = ((size_t)(map->data - map->base) + upto) & ~(page - 1);
+	if (to > from)
+		(void)madvise(map->base + from, to - from, MADV_DONTNEED);
+	map->released = upto;
+}
+
+void
+ka_map_close(struct ka_map *map)
+{
+	if (map->base == NULL)
+		return;
+	atomic_store(&slots[map->slot].start, 0);
+	munmap(map->base, map->base_length);
+	memset(map, 0, sizeof(*map));
+	map->slot = -1;
+}
