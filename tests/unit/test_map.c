@@ -207,10 +207,11 @@ test_foreign_sigbus(void)
 			dup2(null, STDERR_FILENO);
 		if (own < 0 || ftruncate(own, 8192) != 0)
 			_exit(3);
-		p = mmap(NULL, 65536, PROT_READ, MAP_PRIVATE, own, 0);
+		/* Past the page the end is in, whatever the page size. */
+		p = mmap(NULL, 4 * 65536, PROT_READ, MAP_PRIVATE, own, 0);
 		if (p == MAP_FAILED)
 			_exit(4);
-		(void)p[4 * 4096];
+		(void)p[2 * 65536];
 		_exit(0);
 	}
 	if (waitpid(child, &status, 0) != child) {
