@@ -76,6 +76,24 @@ install_handler(void)
 	return atomic_load(&handler_state) == 2 ? 0 : -1;
 }
 
+/*
+ * The kernel maps a file's page-cache folio, up to some megabytes, in
+ * one fault where the mapping holds it whole, so that a process's size
+ * would depend on how the file came into the page cache.  Every other
+ * window marked differently makes the mapping one area per window, and
+ * no fault maps past its window.  (Where the marking fails, as past
+ * the limit on areas, only the size is affected.)
+ */
+static void
+split_mapping(char *base, size_t length)
+{
+	size_t at;
+
+	for (at = KA_MAP_WINDOW; at < length; at += 2 * KA_MAP_WINDOW)
+		(void)madvise(base + at, length - at < KA_MAP_WINDOW ?
+		    length - at : KA_MAP_WINDOW, MADV_NOHUGEPAGE);
+}
+
 static int
 claim_slot(void)
 {
@@ -116,6 +134,7 @@ ka_map_open(struct ka_map *map, int fd, uint64_t offset, size_t length)
 	}
 	/* Read once, front to back: the kernel reads ahead further. */
 	(void)madvise(base, length + (size_t)skip, MADV_SEQUENTIAL);
+	split_mapping(base, length + (size_t)skip);
 	map->base = base;
 	map->base_length = length + (size_t)skip;
 	map->data = map->base + skip;

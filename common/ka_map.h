@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #define KA_MAP_SLOTS 64
+/* The most of a map the kernel maps in at once (see ka_map.c). */
+#define KA_MAP_WINDOW (1u << 20)
 
 struct ka_map {
 	const char	*data;		/* the bytes asked for */

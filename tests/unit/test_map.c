@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,61 @@ test_shrunk(void)
 	close(fd);
 }
 
+/* The areas of /proc/self/maps that overlap [from, to), or -1. */
+static int
+areas_within(uintptr_t from, uintptr_t to)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	unsigned long start, end;
+	char line[512];
+	int n = 0;
+
+	if (maps == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), maps) != NULL)
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    start < to && end > from)
+			n++;
+	fclose(maps);
+	return n;
+}
+
+/*
+ * A map is one area of memory per KA_MAP_WINDOW bytes, so that the
+ * kernel never maps more than a window of it in one fault: 3.5 windows
+ * from a page into a file are four areas.
+ */
+static void
+test_windows(void)
+{
+	char big[160];
+	struct ka_map map;
+	size_t length = 3 * KA_MAP_WINDOW + KA_MAP_WINDOW / 2;
+	uintptr_t base;
+	int fd;
+
+	snprintf(big, sizeof(big), "%s/big", dir);
+	if ((fd = open(big, O_RDWR | O_CREAT | O_TRUNC, 0600)) < 0 ||
+	    ftruncate(fd, (off_t)(length + 8192)) != 0) {
+		perror(big);
+		exit(2);
+	}
+	CHECK_INT(ka_map_open(&map, fd, 4096, length), 0);
+	if (areas_within((uintptr_t)map.base, (uintptr_t)map.base +
+	    map.base_length) < 0)
+		printf("SKIP test_windows: no /proc/self/maps\n");
+	else
+		CHECK_INT(areas_within((uintptr_t)map.base,
+		    (uintptr_t)map.base + map.base_length), 4);
+	CHECK_INT(map.data[length - 1], 0);
+	base = (uintptr_t)map.base;
+	ka_map_close(&map);
+	/* Closed: none left. */
+	CHECK_INT(areas_within(base, base + length), 0);
+	close(fd);
+	unlink(big);
+}
+
 /*
  * A SIGBUS that is not a map's, once a map has put its handler in: the
  * process still dies of it, as it would have without ka_map.
@@ -245,6 +301,7 @@ main(void)
 	RUN(test_release);
 	RUN(test_declined);
 	RUN(test_shrunk);
+	RUN(test_windows);
 	RUN(test_foreign_sigbus);
 	unlink(path);
 	rmdir(dir);
