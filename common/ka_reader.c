@@ -34,6 +34,8 @@
 #ifndef READ_SIZE
 #define READ_SIZE	(128u * 1024)
 #endif
+/* libcsv's field buffer: its first size. */
+#define FIELD_BLOCK	(64u * 1024)
 /* A mapped file's memory is given back every this many bytes read. */
 #define RELEASE_STEP	(1u << 20)
 
@@ -388,7 +390,21 @@ try_mapping(ka_reader *r, const struct stat *st)
 	r->split = choose_split(1);
 }
 
-/* The mapping given up; buf is the read buffer again, empty. */
+/* The buffer read() fills, made when first needed (a mapped file does
+ * not need one), as the text, empty. */
+static void
+use_own_buffer(ka_reader *r)
+{
+	if (r->owned == NULL) {
+		r->owned_capacity = READ_CHUNK;
+		r->owned = ka_realloc(NULL, r->owned_capacity);
+	}
+	r->buf = r->owned;
+	r->capacity = r->owned_capacity;
+	r->pos = r->filled = 0;
+}
+
+/* The mapping given up: no text (buf is the read buffer, if any). */
 static void
 unmap(ka_reader *r)
 {
@@ -406,6 +422,7 @@ stop_mapping(ka_reader *r)
 	if (!r->mapped)
 		return 0;
 	unmap(r);
+	use_own_buffer(r);
 	r->eof = 0;
 	r->split = choose_split(0);
 	forget_searches(r);
@@ -533,7 +550,7 @@ on_csv_field(void *text, size_t length, void *data)
 	size_t at = s->length, n = s->nfields;
 
 	/* libcsv hands every field from the start of its entry buffer,
-	 * which parse_line() makes READ_CHUNK bytes or more: a short field
+	 * which parse_line() makes FIELD_BLOCK bytes or more: a short field
 	 * is one 16-byte copy, without the length cases of store_field(). */
 	if (length <= 16 && (unsigned char *)text == r->csv.entry_buf &&
 	    r->csv.entry_size >= 16 && at + 16 + 1 <= s->capacity &&
@@ -1047,8 +1064,9 @@ parse_line(ka_reader *r, const char *text, size_t length)
 	size_t done = 0, have = csv_get_buffer_size(&r->csv);
 
 	/* libcsv grows its field buffer by a fixed block, 128 bytes unless
-	 * told: by what it has, a long quoted field costs linear time. */
-	csv_set_blk_size(&r->csv, have > READ_CHUNK ? have : READ_CHUNK);
+	 * told: by what it has (so a long quoted field costs linear time),
+	 * from FIELD_BLOCK. */
+	csv_set_blk_size(&r->csv, have > FIELD_BLOCK ? have : FIELD_BLOCK);
 	for (;;) {
 		done += csv_parse(&r->csv, text + done, length - done,
 		    on_csv_field, on_csv_record, r);
@@ -1292,10 +1310,12 @@ open_file(ka_reader *r)
 		    r->bytes_total);
 	}
 	r->eof = 0;
-	r->pos = r->filled = 0;
 	r->split = choose_split(0);
+	r->pos = r->filled = 0;
 	if (have_stat)
 		try_mapping(r, &st);
+	if (!r->mapped)
+		use_own_buffer(r);
 	r->line = r->options.first_line > 0 ? r->options.first_line : 1;
 	r->records = 0;
 	r->at_file_start = 1;
@@ -1470,8 +1490,6 @@ ka_reader_open(const char *const *files, size_t nfiles,
 	r->nfiles = nfiles;
 	r->fd = -1;
 	r->converter = (iconv_t)-1;
-	r->capacity = r->owned_capacity = READ_CHUNK * 4;
-	r->buf = r->owned = ka_realloc(NULL, r->capacity);
 	r->map.slot = -1;
 	if (csv_init(&r->csv, CSV_STRICT) != 0)
 		ka_die(KA_EXIT_DATA, "out of memory");

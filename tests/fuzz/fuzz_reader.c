@@ -11,9 +11,10 @@
  * within the record, every field is NUL-terminated, line numbers move
  * forward and stay within the input.
  *
- * Four runs for every input: the defaults (delimiter sniffed), the
- * same file given twice, no header with ragged rows and a forced TAB,
- * and --encoding UTF-16LE.  Set FUZZ_READER_IGNORE_MESSAGES=1 to leave
+ * Five runs for every input: the defaults (delimiter sniffed), the
+ * same with read() instead of a mapping (KA_NO_MMAP), the same file
+ * given twice, no header with ragged rows and a forced TAB, and
+ * --encoding UTF-16LE.  Set FUZZ_READER_IGNORE_MESSAGES=1 to leave
  * message texts out of the comparison.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -266,6 +267,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&options, 0, sizeof(options));
 	compare(&options, 1, limit, lines, "defaults");
+
+	/* The file read with read(), split in place, not mapped. */
+	setenv("KA_NO_MMAP", "1", 1);
+	compare(&options, 1, limit, lines, "defaults, read()");
+	unsetenv("KA_NO_MMAP");
 
 	/* The same file twice: the second header must match the first. */
 	compare(&options, 2, limit, lines, "two files");
