@@ -22,36 +22,37 @@ static struct {
 
 static atomic_int handler_state;	/* 0 none, 1 installing, 2 installed */
 static struct sigaction previous;
+static uintptr_t page_size;		/* set before the handler is in */
 
 static void
 on_sigbus(int sig, siginfo_t *info, void *context)
 {
 	uintptr_t at = (uintptr_t)info->si_addr;
-	long page = sysconf(_SC_PAGESIZE);
-	int i;
+	int i, saved_errno = errno;
 
 	(void)context;
 	for (i = 0; i < KA_MAP_SLOTS; i++) {
 		uintptr_t start = atomic_load(&slots[i].start);
-
 		size_t length = atomic_load(&slots[i].length);
 
 		if (start > 1 && at >= start && at - start < length) {
 			/* The file is shorter than when it was mapped: what
 			 * is missing reads as zeros from now on. */
-			uintptr_t zero = at & ~((uintptr_t)page - 1);
+			uintptr_t zero = at & ~(page_size - 1);
 
 			if (mmap((void *)zero, start + length - zero,
 			    PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 			    -1, 0) == MAP_FAILED)
 				break;
 			atomic_store(&slots[i].shrunk, 1);
+			errno = saved_errno;
 			return;
 		}
 	}
 	/* Not one of ours: what was there before takes it (the faulting
 	 * access runs again on return). */
 	sigaction(sig, &previous, NULL);
+	errno = saved_errno;
 }
 
 static int
@@ -61,11 +62,14 @@ install_handler(void)
 	int expected = 0;
 
 	if (atomic_compare_exchange_strong(&handler_state, &expected, 1)) {
+		long page = sysconf(_SC_PAGESIZE);
+
 		memset(&action, 0, sizeof(action));
 		action.sa_sigaction = on_sigbus;
 		action.sa_flags = SA_SIGINFO;
 		sigemptyset(&action.sa_mask);
-		if (sigaction(SIGBUS, &action, &previous) != 0) {
+		page_size = page > 0 ? (uintptr_t)page : 0;
+		if (page <= 0 || sigaction(SIGBUS, &action, &previous) != 0) {
 			atomic_store(&handler_state, 0);
 			return -1;
 		}
@@ -113,18 +117,17 @@ int
 ka_map_open(struct ka_map *map, int fd, uint64_t offset, size_t length)
 {
 	const char *off = getenv("KA_NO_MMAP");
-	long page = sysconf(_SC_PAGESIZE);
 	uint64_t skip;
 	void *base;
 	int slot;
 
 	memset(map, 0, sizeof(*map));
 	map->slot = -1;
-	if ((off != NULL && *off != '\0') || length == 0 || page <= 0)
+	if ((off != NULL && *off != '\0') || length == 0 ||
+	    install_handler() < 0)
 		return -1;
-	skip = offset % (uint64_t)page;
-	if (length > SIZE_MAX - skip || install_handler() < 0 ||
-	    (slot = claim_slot()) < 0)
+	skip = offset % page_size;
+	if (length > SIZE_MAX - skip || (slot = claim_slot()) < 0)
 		return -1;
 	base = mmap(NULL, length + (size_t)skip, PROT_READ, MAP_PRIVATE, fd,
 	    (off_t)(offset - skip));
@@ -156,14 +159,14 @@ ka_map_shrunk(const struct ka_map *map)
 void
 ka_map_release(struct ka_map *map, size_t upto)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	size_t from, to;
 
 	if (map->base == NULL || upto > map->length)
 		return;
+	/* Whole pages: page_size is set, since a map exists. */
 	from = (size_t)(map->data - map->base) + map->released;
-	from &= ~(page - 1);
-	to = ((size_t)(map->data - map->base) + upto) & ~(page - 1);
+	from &= ~(page_size - 1);
+	to = ((size_t)(map->data - map->base) + upto) & ~(page_size - 1);
 	if (to > from)
 		(void)madvise(map->base + from, to - from, MADV_DONTNEED);
 	map->released = upto;

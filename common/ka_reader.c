@@ -85,6 +85,11 @@ struct ka_reader {
 	int		 at_file_start;
 
 	int		(*split)(ka_reader *, ka_record *, enum ka_read_status *);
+	/* The splits this CPU runs: in place (read()), in a copy (mapped). */
+	int		(*split_in_place)(ka_reader *, ka_record *,
+			    enum ka_read_status *);
+	int		(*split_copy)(ka_reader *, ka_record *,
+			    enum ka_read_status *);
 	char		*copy;		/* a mapped file's record, split */
 	size_t		 copy_capacity;
 	struct csv_parser csv;
@@ -124,8 +129,6 @@ struct ka_reader {
 static void
 set_error(ka_reader *r, unsigned long line, size_t column, const char *format,
     ...) __attribute__((format(printf, 4, 5)));
-static int	(*choose_split(int copy))(ka_reader *, ka_record *,
-		    enum ka_read_status *);
 
 static void
 set_error(ka_reader *r, unsigned long line, size_t column, const char *format,
@@ -387,7 +390,7 @@ try_mapping(ka_reader *r, const struct stat *st)
 	r->buf = (char *)r->map.data;
 	r->capacity = r->filled = r->map.length;
 	r->eof = 1;
-	r->split = choose_split(1);
+	r->split = r->split_copy;
 }
 
 /* The buffer read() fills, made when first needed (a mapped file does
@@ -415,6 +418,18 @@ unmap(ka_reader *r)
 	r->pos = r->filled = 0;
 }
 
+/* 0, or -1 with a message when the file cannot be read from offset. */
+static int
+seek_to(ka_reader *r, uint64_t offset)
+{
+	if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0) {
+		set_error(r, 0, 0, "cannot seek to byte %llu: %s",
+		    (unsigned long long)offset, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Back to read(), from where the mapping started. */
 static int
 stop_mapping(ka_reader *r)
@@ -424,14 +439,9 @@ stop_mapping(ka_reader *r)
 	unmap(r);
 	use_own_buffer(r);
 	r->eof = 0;
-	r->split = choose_split(0);
+	r->split = r->split_in_place;
 	forget_searches(r);
-	if (lseek(r->fd, (off_t)r->map_from, SEEK_SET) < 0) {
-		set_error(r, 0, 0, "cannot seek to byte %llu: %s",
-		    (unsigned long long)r->map_from, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return seek_to(r, r->map_from);
 }
 
 /*
@@ -1295,12 +1305,8 @@ open_file(ka_reader *r)
 	if (have_stat && S_ISREG(st.st_mode))
 		r->bytes_total = (uint64_t)st.st_size;
 	if (r->options.range_end > 0) {
-		if (lseek(r->fd, (off_t)r->options.range_start, SEEK_SET) < 0) {
-			set_error(r, 0, 0, "cannot seek to byte %llu: %s",
-			    (unsigned long long)r->options.range_start,
-			    strerror(errno));
+		if (seek_to(r, r->options.range_start) < 0)
 			return -1;
-		}
 		r->range_left = r->options.range_end - r->options.range_start;
 		r->bytes_total = r->range_left;
 	}
@@ -1310,7 +1316,7 @@ open_file(ka_reader *r)
 		    r->bytes_total);
 	}
 	r->eof = 0;
-	r->split = choose_split(0);
+	r->split = r->split_in_place;
 	r->pos = r->filled = 0;
 	if (have_stat)
 		try_mapping(r, &st);
@@ -1491,6 +1497,8 @@ ka_reader_open(const char *const *files, size_t nfiles,
 	r->fd = -1;
 	r->converter = (iconv_t)-1;
 	r->map.slot = -1;
+	r->split_in_place = choose_split(0);
+	r->split_copy = choose_split(1);
 	if (csv_init(&r->csv, CSV_STRICT) != 0)
 		ka_die(KA_EXIT_DATA, "out of memory");
 	csv_set_space_func(&r->csv, no_spaces);
